@@ -1,0 +1,1 @@
+//! Export: KnowledgeGraph → graph files (GEXF, GraphML, CSV, dot).
