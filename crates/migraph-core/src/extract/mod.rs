@@ -32,3 +32,6 @@ pub struct Extraction {
     /// Soft problems.
     pub diagnostics: Vec<Diagnostic>,
 }
+
+pub mod amount;
+pub mod date;
