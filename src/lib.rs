@@ -10,5 +10,5 @@
 
 pub use migraph_core::{diagnostic, eval, export, extract, ingest, model};
 
-pub mod store;
 pub mod serve;
+pub mod store;
