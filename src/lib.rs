@@ -11,4 +11,5 @@
 pub use migraph_core::{diagnostic, eval, export, extract, ingest, model};
 
 pub mod serve;
+pub mod pipeline;
 pub mod store;
