@@ -28,7 +28,9 @@ use migraph::store::{GraphStore, RdfDumpFormat, ResultFormat};
 /// Gephi and queryable with SPARQL.
 #[derive(Debug, Parser)]
 #[command(name = "migraph", version, propagate_version = true, max_term_width = 100)]
-#[command(after_help = "Examples:\n  migraph build\n  migraph build ~/bulletins --store ./store\n  migraph query 'SELECT * WHERE { ?s ?p ?o } LIMIT 10'\n  migraph serve --bind 127.0.0.1:7878")]
+#[command(
+    after_help = "Examples:\n  migraph build\n  migraph build ~/bulletins --store ./store\n  migraph query 'SELECT * WHERE { ?s ?p ?o } LIMIT 10'\n  migraph serve --bind 127.0.0.1:7878"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -63,7 +65,9 @@ enum Command {
     /// examples/corpus), loads one named graph per document into the store and writes
     /// graph.gexf, graph.graphml, nodes.csv, edges.csv, graph.dot, graph.ttl and graph.nq
     /// into the exports folder. Documents already loaded with the same content are skipped.
-    #[command(after_help = "Examples:\n  migraph build\n  migraph build ../bulletins --store ./store --exports ./out\n  migraph build notes.md --memory --date 2025-06-01")]
+    #[command(
+        after_help = "Examples:\n  migraph build\n  migraph build ../bulletins --store ./store --exports ./out\n  migraph build notes.md --memory --date 2025-06-01"
+    )]
     Build {
         #[command(flatten)]
         input: InputArgs,
@@ -88,7 +92,9 @@ enum Command {
     ///
     /// `tsv` is the gold format of the annotation guide (doc, subject, relation, object,
     /// amount_eur, date, evidence), ready for shared/tools/score.py.
-    #[command(after_help = "Examples:\n  migraph extract bulletin.txt > out.tsv\n  migraph extract --format jsonl --explain bulletin.txt")]
+    #[command(
+        after_help = "Examples:\n  migraph extract bulletin.txt > out.tsv\n  migraph extract --format jsonl --explain bulletin.txt"
+    )]
     Extract {
         /// Files or folders to read.
         #[arg(required = true)]
@@ -103,7 +109,9 @@ enum Command {
         options: ExtractArgs,
     },
     /// Score extraction against gold relations (per-relation precision, recall, F1).
-    #[command(after_help = "Example:\n  migraph eval --gold ../shared/gold/seed.tsv --aliases ../shared/gold/aliases.tsv ../shared/seeds/")]
+    #[command(
+        after_help = "Example:\n  migraph eval --gold ../shared/gold/seed.tsv --aliases ../shared/gold/aliases.tsv ../shared/seeds/"
+    )]
     Eval {
         /// Gold relations (TSV with header doc, subject, relation, object, amount_eur, date, evidence).
         #[arg(long, required = true)]
@@ -121,7 +129,9 @@ enum Command {
         options: ExtractArgs,
     },
     /// Run a SPARQL query against the store (all named graphs form the default graph).
-    #[command(after_help = "Examples:\n  migraph query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'\n  migraph query @ontology/queries/funding-by-year.rq --format csv")]
+    #[command(
+        after_help = "Examples:\n  migraph query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'\n  migraph query @ontology/queries/funding-by-year.rq --format csv"
+    )]
     Query {
         /// The query text, or @FILE to read it from a file.
         query: String,
@@ -132,7 +142,9 @@ enum Command {
         store: StoreArgs,
     },
     /// Export the graph in the store to a file (or stdout).
-    #[command(after_help = "Examples:\n  migraph export --format gexf --out graph.gexf\n  migraph export --format csv --out exports/ --relation funds --since 2024\n  migraph export --format nq --graph 000_4c29bab22beb8e5e.txt")]
+    #[command(
+        after_help = "Examples:\n  migraph export --format gexf --out graph.gexf\n  migraph export --format csv --out exports/ --relation funds --since 2024\n  migraph export --format nq --graph 000_4c29bab22beb8e5e.txt"
+    )]
     Export {
         /// Format: graph formats for Gephi and friends, or RDF dumps.
         #[arg(long, value_enum)]
@@ -149,7 +161,9 @@ enum Command {
         store: StoreArgs,
     },
     /// Serve the store over the SPARQL 1.1 Protocol (read-only by default).
-    #[command(after_help = "Examples:\n  migraph serve\n  curl 'http://127.0.0.1:7878/query?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'")]
+    #[command(
+        after_help = "Examples:\n  migraph serve\n  curl 'http://127.0.0.1:7878/query?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'"
+    )]
     Serve {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:7878")]
@@ -304,12 +318,19 @@ pub fn run(cli: Cli) -> Result<()> {
             let started = Instant::now();
             let graph_store = open_store(&store.store, memory)?;
             let summary = run_build(&graph_store, &input, quiet)?;
-            let graph = graph_store.read_graph().context("reading the graph back from the store")?;
+            let graph =
+                graph_store.read_graph().context("reading the graph back from the store")?;
             let mut written = export_all(&graph, &graph_store, &exports)?;
             written.sort();
             let stats = graph_store.stats()?;
             if !quiet {
-                print_summary(&summary, &stats, &written, started.elapsed(), if memory { None } else { Some(&store.store) });
+                print_summary(
+                    &summary,
+                    &stats,
+                    &written,
+                    started.elapsed(),
+                    if memory { None } else { Some(&store.store) },
+                );
             }
             strict_check(input.strict, &summary.diagnostics)
         }
@@ -323,13 +344,25 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             strict_check(input.strict, &summary.diagnostics)
         }
-        Command::Extract { paths, format, explain, options } => run_extract(&paths, format, explain, &options),
+        Command::Extract { paths, format, explain, options } => {
+            run_extract(&paths, format, explain, &options)
+        }
         Command::Eval { gold, aliases, verbose_report, paths, options } => {
             run_eval(&gold, &aliases, verbose_report, &paths, &options)
         }
         Command::Query { query, format, store } => run_query(&query, format, &store.store),
-        Command::Export { format, out, graph, view, store } => run_export(format, out, graph, &view, &store.store),
-        Command::Serve { bind, timeout, max_concurrent, max_body, max_result, write_token, store } => {
+        Command::Export { format, out, graph, view, store } => {
+            run_export(format, out, graph, &view, &store.store)
+        }
+        Command::Serve {
+            bind,
+            timeout,
+            max_concurrent,
+            max_body,
+            max_result,
+            write_token,
+            store,
+        } => {
             let graph_store = open_existing_store(&store.store, write_token.is_none())?;
             let config = ServeConfig {
                 bind,
@@ -410,7 +443,11 @@ fn default_inputs() -> Result<Vec<PathBuf>> {
     if built.is_dir() {
         return Ok(vec![built]);
     }
-    Err(BadInput("no PATH given and no sample corpus (examples/corpus) found; pass files or folders to read".into()).into())
+    Err(BadInput(
+        "no PATH given and no sample corpus (examples/corpus) found; pass files or folders to read"
+            .into(),
+    )
+    .into())
 }
 
 fn load_resources(options: &ExtractArgs) -> Result<extract::Resources> {
@@ -440,7 +477,9 @@ fn run_build(store: &GraphStore, input: &InputArgs, quiet: bool) -> Result<pipel
     };
     let bar = progress_bar(quiet);
     let summary = pipeline::build(store, &resources, &config, |path| {
-        bar.set_message(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        bar.set_message(
+            path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        );
         bar.inc(1);
     })?;
     bar.finish_and_clear();
@@ -474,13 +513,18 @@ fn strict_check(strict: bool, diagnostics: &[Diagnostic]) -> Result<()> {
 }
 
 fn export_all(graph: &KnowledgeGraph, store: &GraphStore, dir: &Path) -> Result<Vec<PathBuf>> {
-    fs::create_dir_all(dir).with_context(|| format!("creating the exports folder {}", dir.display()))?;
+    fs::create_dir_all(dir)
+        .with_context(|| format!("creating the exports folder {}", dir.display()))?;
     let mut written = export::write_all(graph, &ViewOptions::all(), dir)
         .with_context(|| format!("writing exports into {}", dir.display()))?;
-    for (name, format) in [("graph.ttl", RdfDumpFormat::Turtle), ("graph.nq", RdfDumpFormat::NQuads)] {
+    for (name, format) in
+        [("graph.ttl", RdfDumpFormat::Turtle), ("graph.nq", RdfDumpFormat::NQuads)]
+    {
         let path = dir.join(name);
         let mut out = create(&path)?;
-        store.dump(format, None, &mut out).with_context(|| format!("writing {}", path.display()))?;
+        store
+            .dump(format, None, &mut out)
+            .with_context(|| format!("writing {}", path.display()))?;
         out.flush().with_context(|| format!("writing {}", path.display()))?;
         written.push(path);
     }
@@ -536,7 +580,12 @@ fn print_summary(
     println!("done in {:.2}s", elapsed.as_secs_f64());
 }
 
-fn run_extract(paths: &[PathBuf], format: ExtractFormat, explain: bool, options: &ExtractArgs) -> Result<()> {
+fn run_extract(
+    paths: &[PathBuf],
+    format: ExtractFormat,
+    explain: bool,
+    options: &ExtractArgs,
+) -> Result<()> {
     let inputs = collect(paths)?;
     let resources = load_resources(options)?;
     let config = IngestConfig { date: options.date };
@@ -547,20 +596,31 @@ fn run_extract(paths: &[PathBuf], format: ExtractFormat, explain: bool, options:
     }
     let mut failure: Option<io::Error> = None;
     let mut diagnostics = Vec::new();
-    pipeline::process_files(&inputs, &config, &resources, jobs(options), |_| false, |processed| {
-        diagnostics.extend(processed.diagnostics);
-        if failure.is_some() {
-            return;
-        }
-        let entities = &processed.extraction.entities;
-        let res = match format {
-            ExtractFormat::Tsv => eval::write_rows(&mut out, &eval::relations_to_rows(&processed.extraction.relations, entities), explain),
-            ExtractFormat::Jsonl => write_jsonl(&mut out, &processed.extraction, explain),
-        };
-        if let Err(err) = res {
-            failure = Some(err);
-        }
-    });
+    pipeline::process_files(
+        &inputs,
+        &config,
+        &resources,
+        jobs(options),
+        |_| false,
+        |processed| {
+            diagnostics.extend(processed.diagnostics);
+            if failure.is_some() {
+                return;
+            }
+            let entities = &processed.extraction.entities;
+            let res = match format {
+                ExtractFormat::Tsv => eval::write_rows(
+                    &mut out,
+                    &eval::relations_to_rows(&processed.extraction.relations, entities),
+                    explain,
+                ),
+                ExtractFormat::Jsonl => write_jsonl(&mut out, &processed.extraction, explain),
+            };
+            if let Err(err) = res {
+                failure = Some(err);
+            }
+        },
+    );
     report(&diagnostics);
     if let Some(err) = failure {
         return Err(err).context("writing to stdout");
@@ -569,8 +629,13 @@ fn run_extract(paths: &[PathBuf], format: ExtractFormat, explain: bool, options:
     Ok(())
 }
 
-fn write_jsonl(out: &mut impl Write, extraction: &extract::Extraction, explain: bool) -> io::Result<()> {
-    let names: std::collections::BTreeMap<_, _> = extraction.entities.iter().map(|e| (&e.id, e)).collect();
+fn write_jsonl(
+    out: &mut impl Write,
+    extraction: &extract::Extraction,
+    explain: bool,
+) -> io::Result<()> {
+    let names: std::collections::BTreeMap<_, _> =
+        extraction.entities.iter().map(|e| (&e.id, e)).collect();
     for r in &extraction.relations {
         let subject = names.get(&r.subject);
         let object = names.get(&r.object);
@@ -592,7 +657,8 @@ fn write_jsonl(out: &mut impl Write, extraction: &extract::Extraction, explain: 
             value["rule"] = r.evidence.rule.clone().into();
             value["quote_span"] = serde_json::json!([r.evidence.quote_start, r.evidence.quote_end]);
             value["sentence"] = r.evidence.sentence.clone().into();
-            value["sentence_span"] = serde_json::json!([r.evidence.sentence_start, r.evidence.sentence_end]);
+            value["sentence_span"] =
+                serde_json::json!([r.evidence.sentence_start, r.evidence.sentence_end]);
         }
         serde_json::to_writer(&mut *out, &value)?;
         out.write_all(b"\n")?;
@@ -604,7 +670,9 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let inputs = migraph::ingest::collect_inputs(paths);
     report(&inputs.diagnostics);
     if inputs.files.is_empty() {
-        return Err(BadInput("no .txt, .md or .html files to read in the given paths".into()).into());
+        return Err(
+            BadInput("no .txt, .md or .html files to read in the given paths".into()).into()
+        );
     }
     Ok(inputs.files)
 }
@@ -626,10 +694,20 @@ fn run_eval(
     let config = IngestConfig { date: options.date };
     let mut pred = Vec::new();
     let mut diagnostics = Vec::new();
-    pipeline::process_files(&inputs, &config, &resources, jobs(options), |_| false, |processed| {
-        diagnostics.extend(processed.diagnostics);
-        pred.extend(eval::relations_to_rows(&processed.extraction.relations, &processed.extraction.entities));
-    });
+    pipeline::process_files(
+        &inputs,
+        &config,
+        &resources,
+        jobs(options),
+        |_| false,
+        |processed| {
+            diagnostics.extend(processed.diagnostics);
+            pred.extend(eval::relations_to_rows(
+                &processed.extraction.relations,
+                &processed.extraction.entities,
+            ));
+        },
+    );
     report(&diagnostics);
     let report = eval::score(&gold_rows, &pred, &aliases, None);
     let mut out = io::stdout().lock();
@@ -689,7 +767,9 @@ fn run_export(
             None => Box::new(BufWriter::new(io::stdout().lock())),
         };
         graph_store.dump(rdf, graph.as_deref(), &mut sink).map_err(|e| match e {
-            migraph::store::StoreError::UnknownDocument { .. } => anyhow::Error::new(BadInput(e.to_string())),
+            migraph::store::StoreError::UnknownDocument { .. } => {
+                anyhow::Error::new(BadInput(e.to_string()))
+            }
             other => anyhow::Error::new(other),
         })?;
         sink.flush()?;
@@ -771,8 +851,16 @@ mod tests {
     #[test]
     fn cli_parses_export_filters() {
         let cli = Cli::try_parse_from([
-            "migraph", "export", "--format", "gexf", "--relation", "funds,deploysTo", "--since", "2024",
-            "--type", "Country,EUAgency",
+            "migraph",
+            "export",
+            "--format",
+            "gexf",
+            "--relation",
+            "funds,deploysTo",
+            "--since",
+            "2024",
+            "--type",
+            "Country,EUAgency",
         ])
         .unwrap();
         match cli.command {
@@ -783,7 +871,10 @@ mod tests {
             }
             other => panic!("parsed as {other:?}"),
         }
-        assert!(Cli::try_parse_from(["migraph", "export", "--format", "gexf", "--relation", "fund"]).is_err());
+        assert!(
+            Cli::try_parse_from(["migraph", "export", "--format", "gexf", "--relation", "fund"])
+                .is_err()
+        );
     }
 
     #[test]

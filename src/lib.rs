@@ -10,6 +10,6 @@
 
 pub use migraph_core::{diagnostic, eval, export, extract, ingest, model};
 
-pub mod serve;
 pub mod pipeline;
+pub mod serve;
 pub mod store;

@@ -11,8 +11,13 @@ mod cli;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
-    let filter = EnvFilter::try_from_env("MIGRAPH_LOG").unwrap_or_else(|_| EnvFilter::new(args.log_level()));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+    let filter =
+        EnvFilter::try_from_env("MIGRAPH_LOG").unwrap_or_else(|_| EnvFilter::new(args.log_level()));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
     match cli::run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -23,7 +28,11 @@ fn main() -> ExitCode {
             {
                 eprintln!("migraph: {err:#}");
             }
-            if err.chain().any(|e| e.is::<cli::BadInput>()) { ExitCode::from(2) } else { ExitCode::from(1) }
+            if err.chain().any(|e| e.is::<cli::BadInput>()) {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
         }
     }
 }

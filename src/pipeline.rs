@@ -212,10 +212,14 @@ pub fn build(
         ..BuildSummary::default()
     };
     if inputs.n_other_files > 0 {
-        tracing::info!(n = inputs.n_other_files, "files of other types in the input folders were not read");
+        tracing::info!(
+            n = inputs.n_other_files,
+            "files of other types in the input folders were not read"
+        );
     }
     let skip = |doc: &Document| {
-        !config.force && matches!(store.document_hash(&doc.id), Ok(Some(hash)) if hash == doc.content_hash)
+        !config.force
+            && matches!(store.document_hash(&doc.id), Ok(Some(hash)) if hash == doc.content_hash)
     };
     let mut entities = std::collections::BTreeSet::new();
     let mut failure = None;
@@ -273,7 +277,8 @@ pub fn linked_entities(extraction: &Extraction) -> Vec<Entity> {
         used.insert(&r.subject);
         used.insert(&r.object);
     }
-    let mut out: Vec<Entity> = extraction.entities.iter().filter(|e| used.contains(&e.id)).cloned().collect();
+    let mut out: Vec<Entity> =
+        extraction.entities.iter().filter(|e| used.contains(&e.id)).cloned().collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out.dedup_by(|a, b| a.id == b.id);
     out

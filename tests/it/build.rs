@@ -17,8 +17,19 @@ fn build_sample_corpus_writes_every_export_and_is_idempotent() {
     let store = env.path("store");
     let exports = env.path("exports");
     let out = env.ok(&["build", "--store", s(&store), "--exports", s(&exports)]);
-    assert!(out.contains("loaded") && out.contains("relations") && out.contains("done in"), "{out}");
-    for name in ["graph.gexf", "graph.graphml", "nodes.csv", "edges.csv", "graph.ttl", "graph.nq", "graph.dot"] {
+    assert!(
+        out.contains("loaded") && out.contains("relations") && out.contains("done in"),
+        "{out}"
+    );
+    for name in [
+        "graph.gexf",
+        "graph.graphml",
+        "nodes.csv",
+        "edges.csv",
+        "graph.ttl",
+        "graph.nq",
+        "graph.dot",
+    ] {
         let path = exports.join(name);
         let len = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         assert!(len > 0, "{} missing or empty", path.display());
@@ -34,7 +45,11 @@ fn build_sample_corpus_writes_every_export_and_is_idempotent() {
     // A forced rebuild re-extracts and replaces: still the same triples.
     env.ok(&["build", "--force", "--store", s(&store), "--exports", s(&exports)]);
     assert_eq!(quads(&env, &store), first);
-    assert_eq!(fs::read(exports.join("graph.gexf")).expect("gexf"), gexf_before, "exports are deterministic");
+    assert_eq!(
+        fs::read(exports.join("graph.gexf")).expect("gexf"),
+        gexf_before,
+        "exports are deterministic"
+    );
 }
 
 #[test]
@@ -48,7 +63,9 @@ fn build_seed_finds_funding_and_deployment_by_sparql() {
     );
     let rows = env.select(&store, &funds);
     assert!(rows.iter().any(|r| r[0] == "200000000" && r[1] == "EUR"), "{rows:?}");
-    let direct = format!("{MG}ASK {{ ?s mg:funds ?o . ?s rdfs:label \"European Union\" . ?o rdfs:label \"Egypt\" }}");
+    let direct = format!(
+        "{MG}ASK {{ ?s mg:funds ?o . ?s rdfs:label \"European Union\" . ?o rdfs:label \"Egypt\" }}"
+    );
     let out = env.ok(&["query", "--store", s(&store), "--format", "json", &direct]);
     assert!(out.contains("true"), "{out}");
     let deploys = format!(
@@ -79,7 +96,10 @@ fn build_exports_are_read_by_networkx_with_store_counts() {
         &format!("{MG}SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?st a mg:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }} }}"),
     )[0][0];
     let script = "import sys, networkx as nx\nfor name in ('graph.gexf', 'graph.graphml'):\n    path = sys.argv[1] + '/' + name\n    g = nx.read_gexf(path) if name.endswith('gexf') else nx.read_graphml(path)\n    print(name, g.number_of_nodes(), g.number_of_edges())\n";
-    let out = std::process::Command::new(python).args(["-c", script, s(&exports)]).output().expect("python runs");
+    let out = std::process::Command::new(python)
+        .args(["-c", script, s(&exports)])
+        .output()
+        .expect("python runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     for line in text.lines() {
@@ -100,7 +120,12 @@ fn build_gexf_validates_against_the_gexf_schema() {
     let exports = env.path("exports");
     env.ok(&["build", "--memory", "--exports", s(&exports)]);
     let out = std::process::Command::new("xmllint")
-        .args(["--noout", "--relaxng", s(&shared.join("schemas/gexf-1.3/gexf.rng")), s(&exports.join("graph.gexf"))])
+        .args([
+            "--noout",
+            "--relaxng",
+            s(&shared.join("schemas/gexf-1.3/gexf.rng")),
+            s(&exports.join("graph.gexf")),
+        ])
         .output()
         .expect("xmllint runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -118,7 +143,10 @@ fn build_rdf_dumps_parse_with_rdflib_to_the_store_counts() {
         .parse()
         .expect("count");
     let script = "import sys, rdflib\nd = rdflib.Dataset()\nd.parse(sys.argv[1] + '/graph.nq', format='nquads')\ng = rdflib.Graph()\ng.parse(sys.argv[1] + '/graph.ttl', format='turtle')\nprint(len(d), len(g))\n";
-    let out = std::process::Command::new(python).args(["-c", script, s(&exports)]).output().expect("python runs");
+    let out = std::process::Command::new(python)
+        .args(["-c", script, s(&exports)])
+        .output()
+        .expect("python runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     let counts: Vec<u64> = text.split_whitespace().map(|n| n.parse().expect("count")).collect();
@@ -135,10 +163,21 @@ fn build_reports_bad_inputs_and_keeps_going() {
         .output()
         .expect("python runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    fs::copy(root().join("examples/corpus").read_dir().expect("corpus").flatten().next().expect("a file").path(), bad.join("good.txt"))
-        .expect("copy a good file");
+    fs::copy(
+        root()
+            .join("examples/corpus")
+            .read_dir()
+            .expect("corpus")
+            .flatten()
+            .next()
+            .expect("a file")
+            .path(),
+        bad.join("good.txt"),
+    )
+    .expect("copy a good file");
     let store = env.path("store");
-    let result = env.run(&["build", s(&bad), "--store", s(&store), "--exports", s(&env.path("exports"))]);
+    let result =
+        env.run(&["build", s(&bad), "--store", s(&store), "--exports", s(&env.path("exports"))]);
     let stderr = String::from_utf8_lossy(&result.stderr);
     let stdout = String::from_utf8_lossy(&result.stdout);
     assert!(result.status.success(), "{stderr}");
@@ -167,7 +206,9 @@ fn build_replaces_changed_documents_and_remove_drops_them() {
         .expect("write");
     env.ok(&["ingest", s(&corpus), "--store", s(&store)]);
     let ask_old = format!("{MG}ASK {{ ?o rdfs:label \"Chad\" }}");
-    assert!(env.ok(&["query", "--store", s(&store), "--format", "json", &ask_old]).contains("false"));
+    assert!(
+        env.ok(&["query", "--store", s(&store), "--format", "json", &ask_old]).contains("false")
+    );
     assert!(quads(&env, &store) > 0 && before > 0);
     env.ok(&["remove", "note.txt", "--store", s(&store)]);
     assert_eq!(quads(&env, &store), 0);

@@ -7,7 +7,8 @@ use crate::support::{TestEnv, python_with, root, s, seed, shared};
 #[test]
 fn cli_help_exists_for_every_subcommand() {
     let env = TestEnv::new();
-    for sub in ["build", "ingest", "extract", "eval", "query", "export", "serve", "remove", "stats"] {
+    for sub in ["build", "ingest", "extract", "eval", "query", "export", "serve", "remove", "stats"]
+    {
         let out = env.ok(&[sub, "--help"]);
         assert!(out.contains("Usage: migraph"), "{sub}: {out}");
         assert!(out.contains("Example"), "{sub} --help has no example");
@@ -36,8 +37,14 @@ fn cli_extract_tsv_scores_on_the_seed() {
     let Some(python) = python_with(&[]) else { return };
     let env = TestEnv::new();
     let tsv = env.ok(&["extract", s(&seed), "--format", "tsv"]);
-    assert!(tsv.starts_with("doc\tsubject\trelation\tobject\tamount_eur\tdate\tevidence\n"), "{tsv}");
-    assert!(tsv.lines().any(|l| l.contains("\tEuropean Union\tfunds\tEgypt\t200000000\t")), "{tsv}");
+    assert!(
+        tsv.starts_with("doc\tsubject\trelation\tobject\tamount_eur\tdate\tevidence\n"),
+        "{tsv}"
+    );
+    assert!(
+        tsv.lines().any(|l| l.contains("\tEuropean Union\tfunds\tEgypt\t200000000\t")),
+        "{tsv}"
+    );
     let pred = env.path("pred.tsv");
     std::fs::write(&pred, &tsv).expect("write");
     let out = Command::new(python)
@@ -51,7 +58,13 @@ fn cli_extract_tsv_scores_on_the_seed() {
         .output()
         .expect("score.py runs");
     let report = String::from_utf8_lossy(&out.stdout);
-    let f1: f64 = report.lines().last().and_then(|l| l.strip_prefix("micro-F1 ")).expect("a micro-F1 line").parse().expect("a number");
+    let f1: f64 = report
+        .lines()
+        .last()
+        .and_then(|l| l.strip_prefix("micro-F1 "))
+        .expect("a micro-F1 line")
+        .parse()
+        .expect("a number");
     eprintln!("{report}");
     // Floor, raised as the extractor improves; never lowered silently.
     assert!(f1 >= 0.5, "seed micro-F1 {f1} under the floor\n{report}");
@@ -75,7 +88,8 @@ fn cli_extract_jsonl_explains_rules() {
     let out = env.ok(&["extract", s(&corpus), "--format", "jsonl", "--explain"]);
     let mut n = 0;
     for line in out.lines() {
-        let value: serde_json::Value = serde_json::from_str(line).expect("one JSON object per line");
+        let value: serde_json::Value =
+            serde_json::from_str(line).expect("one JSON object per line");
         assert!(value["rule"].as_str().is_some_and(|r| !r.is_empty()), "{line}");
         let span = value["quote_span"].as_array().expect("span");
         assert!(span[0].as_u64() < span[1].as_u64(), "{line}");

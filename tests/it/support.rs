@@ -34,19 +34,26 @@ pub fn python_with(modules: &[&str]) -> Option<PathBuf> {
     ];
     let probe = format!("import {}", modules.join(", "));
     for python in candidates.into_iter().flatten() {
-        let ok = Command::new(&python).args(["-c", &probe]).output().is_ok_and(|o| o.status.success());
+        let ok =
+            Command::new(&python).args(["-c", &probe]).output().is_ok_and(|o| o.status.success());
         if ok {
             return Some(python);
         }
     }
-    assert!(std::env::var("CI").is_err(), "CI must provide Python with {modules:?} (scripts/test installs them)");
+    assert!(
+        std::env::var("CI").is_err(),
+        "CI must provide Python with {modules:?} (scripts/test installs them)"
+    );
     eprintln!("skipping: no Python with {modules:?}; run scripts/test to install them");
     None
 }
 
 /// Whether an external command exists (a failure under CI when `required_in_ci`).
 pub fn have(cmd: &str, required_in_ci: bool) -> bool {
-    let found = Command::new("sh").args(["-c", &format!("command -v {cmd}")]).output().is_ok_and(|o| o.status.success());
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {cmd}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !found {
         assert!(!(required_in_ci && std::env::var("CI").is_ok()), "CI must have {cmd}");
         eprintln!("skipping: {cmd} is not installed");
@@ -93,7 +100,14 @@ impl TestEnv {
 
     /// A SELECT query's CSV result rows (header dropped).
     pub fn select(&self, store: &Path, query: &str) -> Vec<Vec<String>> {
-        let out = self.ok(&["query", "--store", store.to_str().expect("utf-8 path"), "--format", "csv", query]);
+        let out = self.ok(&[
+            "query",
+            "--store",
+            store.to_str().expect("utf-8 path"),
+            "--format",
+            "csv",
+            query,
+        ]);
         let mut reader = csv::Reader::from_reader(out.as_bytes());
         reader
             .records()

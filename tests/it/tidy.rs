@@ -33,7 +33,8 @@ fn sources() -> Vec<(String, String)> {
     files
         .into_iter()
         .map(|p| {
-            let rel = p.strip_prefix(root()).expect("under root").to_string_lossy().replace('\\', "/");
+            let rel =
+                p.strip_prefix(root()).expect("under root").to_string_lossy().replace('\\', "/");
             (rel, fs::read_to_string(&p).expect("utf-8 source"))
         })
         .collect()
@@ -41,23 +42,41 @@ fn sources() -> Vec<(String, String)> {
 
 #[test]
 fn tidy_every_file_starts_with_a_module_doc() {
-    let missing: Vec<String> =
-        sources().into_iter().filter(|(_, text)| !text.trim_start().starts_with("//!")).map(|(p, _)| p).collect();
+    let missing: Vec<String> = sources()
+        .into_iter()
+        .filter(|(_, text)| !text.trim_start().starts_with("//!"))
+        .map(|(p, _)| p)
+        .collect();
     assert!(missing.is_empty(), "files without a `//!` module doc: {missing:?}");
 }
 
 #[test]
 fn tidy_stage_boundaries_hold() {
     for (path, text) in sources() {
-        let code: String = text.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+        let code: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
         let uses_oxigraph = code.contains("oxigraph::") || code.contains("use oxigraph");
-        let store_side = path.starts_with("src/store") || path.starts_with("src/serve") || path.starts_with("benches/");
-        assert!(!uses_oxigraph || store_side, "{path} uses oxigraph; only src/store and src/serve may");
+        let store_side = path.starts_with("src/store")
+            || path.starts_with("src/serve")
+            || path.starts_with("benches/");
+        assert!(
+            !uses_oxigraph || store_side,
+            "{path} uses oxigraph; only src/store and src/serve may"
+        );
         let uses_clap = code.contains("clap::") || code.contains("use clap");
-        assert!(!uses_clap || path == "src/cli.rs" || path == "src/main.rs", "{path} uses clap; only src/cli.rs may");
+        assert!(
+            !uses_clap || path == "src/cli.rs" || path == "src/main.rs",
+            "{path} uses clap; only src/cli.rs may"
+        );
         let marker_ignore = ["#[", "ignore"].concat();
         let marker_panic = ["#[", "should_panic"].concat();
-        assert!(!code.contains(&marker_ignore) && !code.contains(&marker_panic), "{path} has an ignored or should-panic test");
+        assert!(
+            !code.contains(&marker_ignore) && !code.contains(&marker_panic),
+            "{path} has an ignored or should-panic test"
+        );
     }
 }
 

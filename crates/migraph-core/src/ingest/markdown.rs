@@ -21,8 +21,10 @@ static ORDERED: LazyLock<Regex> =
 pub(super) fn to_text(raw: &str) -> (String, Metadata) {
     let mut meta = Metadata::default();
     let mut body = raw;
-    if let Some(rest) = raw.strip_prefix("---\n") {
-        if let Some(end) = rest.find("\n---") {
+    if let Some(rest) = raw.strip_prefix("---\n")
+        && let Some(end) = rest.find("\n---")
+    {
+        {
             for line in rest[..end].lines() {
                 let Some((key, value)) = line.split_once(':') else { continue };
                 let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
@@ -40,6 +42,14 @@ pub(super) fn to_text(raw: &str) -> (String, Metadata) {
     }
     let has_headings = body.lines().any(|l| heading(l).is_some());
     let mut out = String::with_capacity(body.len());
+    // The front matter's title is the document's first headline, as an HTML page's
+    // <title> is, unless the body starts with that heading anyway.
+    if let Some(title) = &meta.title {
+        let first_heading = body.lines().find(|l| !l.trim().is_empty()).and_then(heading);
+        if first_heading != Some(title.as_str()) {
+            out.push_str(title);
+        }
+    }
     let mut pending_blank = false;
     for line in body.lines() {
         if line.trim().is_empty() {

@@ -386,4 +386,25 @@ mod tests {
         }
         assert!(doc.sentences.len() > 50, "{}", doc.sentences.len());
     }
+
+    #[test]
+    fn read_document_on_the_sample_corpus_finds_dates_and_stories() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/corpus");
+        let inputs = collect_inputs(&[dir]);
+        assert!(inputs.diagnostics.is_empty(), "{:?}", inputs.diagnostics);
+        assert!(inputs.files.len() >= 5);
+        for path in &inputs.files {
+            let (doc, diags) = read_document(path, &config()).expect("readable");
+            let doc = doc.expect("a document");
+            assert!(diags.is_empty(), "{}: {diags:?}", path.display());
+            assert!(
+                doc.date.is_some_and(|d| d.day.is_some()),
+                "{}: {:?}",
+                path.display(),
+                doc.date
+            );
+            assert!(doc.articles.len() >= 3, "{}: {} articles", path.display(), doc.articles.len());
+            assert!(doc.title.is_some(), "{}", path.display());
+        }
+    }
 }
