@@ -24,21 +24,19 @@ pub(super) fn to_text(raw: &str) -> (String, Metadata) {
     if let Some(rest) = raw.strip_prefix("---\n")
         && let Some(end) = rest.find("\n---")
     {
-        {
-            for line in rest[..end].lines() {
-                let Some((key, value)) = line.split_once(':') else { continue };
-                let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
-                match key.trim().to_ascii_lowercase().as_str() {
-                    "title" if !value.is_empty() => meta.title = Some(value.to_owned()),
-                    "date" | "published" => {
-                        let day = value.get(..10).unwrap_or(value);
-                        meta.date = day.parse().ok().or_else(|| parse_dateline(value));
-                    }
-                    _ => {}
+        for line in rest[..end].lines() {
+            let Some((key, value)) = line.split_once(':') else { continue };
+            let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
+            match key.trim().to_ascii_lowercase().as_str() {
+                "title" if !value.is_empty() => meta.title = Some(value.to_owned()),
+                "date" | "published" => {
+                    let day = value.get(..10).unwrap_or(value);
+                    meta.date = day.parse().ok().or_else(|| parse_dateline(value));
                 }
+                _ => {}
             }
-            body = rest[end + 4..].trim_start_matches(|c: char| c != '\n').trim_start_matches('\n');
         }
+        body = rest[end + 4..].trim_start_matches(|c: char| c != '\n').trim_start_matches('\n');
     }
     let has_headings = body.lines().any(|l| heading(l).is_some());
     let mut out = String::with_capacity(body.len());
