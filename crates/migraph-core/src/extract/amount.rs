@@ -18,7 +18,9 @@
 //! - after: a currency word or code: `200 million euros`, `1.5 billion euro`,
 //!   `46 million EUR`, `3 billion dollars`, `5 million pounds`, `200 €`,
 //!   also hyphenated (`a 200-million-euro package`);
-//! - `half a million|billion` followed by a currency word.
+//! - a number word (`a`, `half a`, `one` … `ten`) and a scale word written in
+//!   full, followed by a currency word: `half a billion euros`, `two million
+//!   dollars`.
 //!
 //! Bare numbers are never amounts, so percentages, years and counts of people
 //! ("40,000 migrants") do not match.
@@ -185,11 +187,8 @@ fn match_at(text: &str, start: usize) -> Option<(usize, Money)> {
     if prev.is_some_and(char::is_alphanumeric) {
         return None;
     }
-    if let Some(after_half) = strip_prefix_ignore_case(rest, "half a ") {
-        let scale_at = start + (rest.len() - after_half.len());
-        let (mult, after_scale) = scale_word(text, scale_at, true)?;
-        let (code, end) = suffix_currency(text, after_scale)?;
-        return Some((end, Money { amount: mult / 2, currency: code.to_owned() }));
+    if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return worded_amount(text, start);
     }
     if !rest.starts_with(|c: char| c.is_ascii_digit()) || follows_number(text, start) {
         return None;
@@ -198,6 +197,39 @@ fn match_at(text: &str, start: usize) -> Option<(usize, Money)> {
     let (code, end) = suffix_currency(text, after_number)?;
     Some((end, Money { amount, currency: code.to_owned() }))
 }
+
+/// `half a billion euros`, `a million dollars`, `two billion euros`: a number
+/// word, a scale word written in full and a currency word after it.
+fn worded_amount(text: &str, start: usize) -> Option<(usize, Money)> {
+    let rest = text.get(start..)?;
+    let (word, halves) = NUMBER_WORDS
+        .iter()
+        .find(|(word, _)| {
+            strip_prefix_ignore_case(rest, word).is_some_and(|after| after.starts_with(is_gap))
+        })
+        .copied()?;
+    let scale_at = skip_gaps(text, start + word.len());
+    let (mult, after_scale) = scale_word(text, scale_at, true)?;
+    let (code, end) = suffix_currency(text, after_scale)?;
+    Some((end, Money { amount: mult / 2 * halves, currency: code.to_owned() }))
+}
+
+/// Number words before a scale word, with their value in halves (so that "half
+/// a" stays an integer), longest first.
+const NUMBER_WORDS: &[(&str, u64)] = &[
+    ("half a", 1),
+    ("three", 6),
+    ("seven", 14),
+    ("eight", 16),
+    ("four", 8),
+    ("five", 10),
+    ("nine", 18),
+    ("one", 2),
+    ("two", 4),
+    ("six", 12),
+    ("ten", 20),
+    ("a", 2),
+];
 
 /// Whether the digit at `start` continues a number (`40,000`: the `000`).
 fn follows_number(text: &str, start: usize) -> bool {
@@ -293,7 +325,7 @@ fn range_tail(text: &str, pos: usize) -> Option<Number<'_>> {
 }
 
 /// A scale word at `pos` (see [`SCALES`]); `words_only` excludes the one-letter
-/// and abbreviated forms (used after "half a").
+/// and abbreviated forms (used after number words).
 fn scale_word(text: &str, pos: usize, words_only: bool) -> Option<(u64, usize)> {
     let attached = text.get(pos..)?;
     let spaced_at = skip_joiner(text, pos);
@@ -498,6 +530,10 @@ mod tests {
         assert_eq!(parse_amount("200-million-euro"), Some(Money::eur(200_000_000)));
         assert_eq!(parse_amount("half a billion euros"), Some(Money::eur(500_000_000)));
         assert_eq!(parse_amount("Half a million pounds"), Some(money(500_000, "GBP")));
+        assert_eq!(parse_amount("a billion euros"), Some(Money::eur(1_000_000_000)));
+        assert_eq!(parse_amount("Three thousand dollars"), Some(money(3_000, "USD")));
+        assert_eq!(parse_amount("two million people"), None);
+        assert_eq!(parse_amount("a million"), None);
     }
 
     #[test]
@@ -587,7 +623,8 @@ mod tests {
         const PIECES: &[&str] = &[
             "€", "$", "US$", "£", "EUR", "CHF", "NZ$", "0", "1", "5", "9", "000", ",", ".", " ",
             "\u{a0}", "\u{202f}", "-", "–", "m", "k", "b", "bn", "million", "billion", "s",
-            " euros", " dollars", "half a ", "to", "x", "é", "🙂", "\n", "%", "ß", "Ω",
+            " euros", " dollars", "half a ", "a ", "two ", "to", "x", "é", "🙂", "\n", "%", "ß",
+            "Ω",
         ];
         let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
         let mut n_found = 0;

@@ -20,8 +20,9 @@
 //!   `by`, `from`, `during`, `through`, `of`, `early`, `mid`, `late`; before a
 //!   possessive (`November’s summit`) or `this/last/next year`; or after
 //!   `this/last/next` (`this January`, `last March`). `May` is a modal verb as
-//!   well as a month, so alone it needs `in`, `since`, `until`, `during`, `of`,
-//!   `early`, `mid`, `late`, `this`, `last`, `next` or a possessive. The year is
+//!   well as a month, so alone it needs `in`, `since`, `until`, `till`,
+//!   `during`, `of`, `early`, `mid`, `late`, `this`, `last`, `next` or a
+//!   possessive. The year is
 //!   the document's (`last`/`next` pick the nearest such month before/after it);
 //! - a year `1950`–`2100` on its own, unless it is part of a larger number
 //!   (`40,000`), a percentage, a decade (`2000s`), follows a currency symbol, or
