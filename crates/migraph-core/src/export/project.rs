@@ -138,6 +138,10 @@ fn merge_spells(mut spells: Vec<Spell>) -> Vec<Spell> {
             _ => merged.push(spell),
         }
     }
+    // A period open at both ends is "always", which readers express by no spells.
+    if merged.iter().any(|s| s.start.is_none() && s.end.is_none()) {
+        merged.clear();
+    }
     merged
 }
 
@@ -754,5 +758,8 @@ mod tests {
                 (Some("2024-06-01".into()), None),
             ]
         );
+        let always =
+            vec![Spell { start: None, end: d("2020") }, Spell { start: d("2019"), end: None }];
+        assert!(merge_spells(always).is_empty());
     }
 }
