@@ -7,6 +7,7 @@
 mod date;
 mod graph;
 mod money;
+pub mod vocab;
 
 use std::fmt;
 use std::str::FromStr;

@@ -1,0 +1,1 @@
+//! The RDF vocabulary: namespaces and one IRI constant per class and property.

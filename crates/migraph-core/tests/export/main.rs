@@ -1,0 +1,287 @@
+//! Export integration tests: goldens of a fixture graph, compared byte for byte, and
+//! checks that outside tools read the files (xmllint with the GEXF 1.3 RELAX NG
+//! schema, networkx via `tests/py/check_graph.py`, graphology via
+//! `tests/js/check_gexf.mjs`, Graphviz's `sfdp`).
+//!
+//! Goldens live in `crates/migraph-core/tests/golden/`; run with `UPDATE_EXPECT=1` to
+//! rewrite them after an intended change, then review the diff. Tools that are not
+//! installed (or a missing `shared/` folder) skip their test with a message; nothing
+//! here touches the network, and files are written only in temp dirs.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions fail the test on setup errors"
+)]
+
+mod fixture;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use migraph_core::export::gexf::{EdgeTypes, write_gexf_with};
+use migraph_core::export::{
+    GraphFormat, ViewOptions, project, write_all, write_dot, write_edges_csv, write_format,
+    write_gexf, write_graphml, write_nodes_csv,
+};
+use migraph_core::model::{IsoDate, RelationKind};
+
+fn golden_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Compares `actual` with the golden file, or rewrites it under `UPDATE_EXPECT=1`.
+fn check_golden(name: &str, actual: &[u8]) {
+    let path = golden_dir().join(name);
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::create_dir_all(golden_dir()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!("cannot read {} ({e}); run with UPDATE_EXPECT=1", path.display())
+    });
+    if expected != actual {
+        panic!(
+            "{} differs from the export; run with UPDATE_EXPECT=1 and review the diff\n--- actual ---\n{}",
+            path.display(),
+            String::from_utf8_lossy(actual)
+        );
+    }
+}
+
+fn render(write: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+    let mut out = Vec::new();
+    write(&mut out);
+    out
+}
+
+/// The `shared/` folder: `../shared` beside the repository, or beside a parent folder
+/// (worktrees live one level deeper than the main checkout).
+fn shared_dir() -> Option<PathBuf> {
+    let root = repo_root().canonicalize().ok()?;
+    root.ancestors().map(|dir| dir.join("shared")).find(|dir| dir.join("schemas").is_dir())
+}
+
+/// Writes every export of the fixture into a fresh temp dir: the five files of
+/// [`write_all`], `graph.mixed.gexf` and `multi-funds-deploys.gexf`.
+///
+/// Reader checks use fresh files rather than the goldens, so that they test the
+/// current code even while `UPDATE_EXPECT=1` rewrites the goldens.
+fn fresh_exports() -> tempfile::TempDir {
+    let g = fixture::knowledge_graph();
+    let dir = tempfile::tempdir().unwrap();
+    write_all(&g, &ViewOptions::all(), dir.path()).unwrap();
+    let p = project(&g, &ViewOptions::all()).unwrap();
+    let mixed = render(|w| write_gexf_with(&p, w, EdgeTypes::Mixed).unwrap());
+    std::fs::write(dir.path().join("graph.mixed.gexf"), mixed).unwrap();
+    let p = project(&g, &multi_view()).unwrap();
+    std::fs::write(
+        dir.path().join("multi-funds-deploys.gexf"),
+        render(|w| write_gexf(&p, w).unwrap()),
+    )
+    .unwrap();
+    dir
+}
+
+fn multi_view() -> ViewOptions {
+    ViewOptions {
+        multi: true,
+        relations: Some([RelationKind::Funds, RelationKind::DeploysTo].into()),
+        ..ViewOptions::all()
+    }
+}
+
+fn tool_exists(name: &str, version_arg: &str) -> bool {
+    Command::new(name).arg(version_arg).output().is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn golden_all_formats() {
+    let g = fixture::knowledge_graph();
+    let p = project(&g, &ViewOptions::all()).unwrap();
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    check_golden("graph.gexf", &render(|w| write_gexf(&p, w).unwrap()));
+    check_golden("graph.graphml", &render(|w| write_graphml(&p, w).unwrap()));
+    check_golden("nodes.csv", &render(|w| write_nodes_csv(&p, w).unwrap()));
+    check_golden("edges.csv", &render(|w| write_edges_csv(&p, w).unwrap()));
+    check_golden("graph.dot", &render(|w| write_dot(&p, w).unwrap()));
+    check_golden(
+        "graph.mixed.gexf",
+        &render(|w| write_gexf_with(&p, w, EdgeTypes::Mixed).unwrap()),
+    );
+}
+
+#[test]
+fn golden_filtered_views() {
+    let g = fixture::knowledge_graph();
+    let ego = ViewOptions {
+        entity: Some("mauritania".into()),
+        since: Some(IsoDate::year(2024)),
+        ..ViewOptions::all()
+    };
+    let p = project(&g, &ego).unwrap();
+    check_golden(
+        "ego-mauritania-since-2024.edges.csv",
+        &render(|w| write_edges_csv(&p, w).unwrap()),
+    );
+    let p = project(&g, &multi_view()).unwrap();
+    check_golden("multi-funds-deploys.gexf", &render(|w| write_gexf(&p, w).unwrap()));
+}
+
+#[test]
+fn write_all_is_byte_stable() {
+    let g = fixture::knowledge_graph();
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let first = write_all(&g, &ViewOptions::all(), a.path()).unwrap();
+    let names: Vec<String> =
+        first.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["graph.gexf", "graph.graphml", "nodes.csv", "edges.csv", "graph.dot"]);
+    // Shuffling the statement order must not change a byte.
+    let mut shuffled = g.clone();
+    shuffled.relations.reverse();
+    write_all(&shuffled, &ViewOptions::all(), b.path()).unwrap();
+    for name in &names {
+        let x = std::fs::read(a.path().join(name)).unwrap();
+        let y = std::fs::read(b.path().join(name)).unwrap();
+        assert!(x == y, "{name} depends on statement order");
+        if std::env::var_os("UPDATE_EXPECT").is_none() {
+            let golden = std::fs::read(golden_dir().join(name)).unwrap();
+            assert!(x == golden, "{name} differs from its golden");
+        }
+    }
+}
+
+#[test]
+fn write_format_reports_unwritable_dir() {
+    let g = fixture::knowledge_graph();
+    let p = project(&g, &ViewOptions::all()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "x").unwrap();
+    let err = write_format(&p, GraphFormat::Gexf, &blocker.join("sub")).unwrap_err();
+    assert!(err.to_string().starts_with("cannot write "), "{err}");
+}
+
+#[expect(clippy::print_stderr, reason = "tells the developer why a reader check was skipped")]
+fn xmllint(args: &[&str], file: &Path) -> Option<std::process::Output> {
+    if !tool_exists("xmllint", "--version") {
+        eprintln!("skipped: xmllint is not installed (apt-get install libxml2-utils)");
+        return None;
+    }
+    Some(Command::new("xmllint").args(args).arg(file).output().unwrap())
+}
+
+#[test]
+fn gexf_validates_against_relaxng_schema() {
+    let Some(shared) = shared_dir() else {
+        eprintln!("skipped: no shared/schemas folder beside the repository");
+        return;
+    };
+    let rng = shared.join("schemas/gexf-1.3/gexf.rng");
+    let rng = rng.to_str().unwrap();
+    let dir = fresh_exports();
+    for name in ["graph.gexf", "graph.mixed.gexf", "multi-funds-deploys.gexf"] {
+        let Some(out) = xmllint(&["--noout", "--relaxng", rng], &dir.path().join(name)) else {
+            return;
+        };
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn gexf_schema_rejects_broken_file() {
+    // Guards the test above against a schema path that validates anything.
+    let Some(shared) = shared_dir() else {
+        eprintln!("skipped: no shared/schemas folder beside the repository");
+        return;
+    };
+    let rng = shared.join("schemas/gexf-1.3/gexf.rng");
+    let dir = fresh_exports();
+    let text = std::fs::read_to_string(dir.path().join("graph.gexf")).unwrap();
+    let broken = text.replacen("mode=\"dynamic\"", "mode=\"sometimes\"", 1);
+    let file = dir.path().join("broken.gexf");
+    std::fs::write(&file, broken).unwrap();
+    let Some(out) = xmllint(&["--noout", "--relaxng", rng.to_str().unwrap()], &file) else {
+        return;
+    };
+    assert!(!out.status.success(), "schema accepted an unknown graph mode");
+}
+
+#[test]
+fn graphml_is_well_formed() {
+    let dir = fresh_exports();
+    let Some(out) = xmllint(&["--noout"], &dir.path().join("graph.graphml")) else { return };
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn exports_read_by_networkx() {
+    let has_networkx = Command::new("python3")
+        .args(["-c", "import networkx"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_networkx {
+        eprintln!("skipped: python3 with networkx is not available (pip install networkx)");
+        return;
+    }
+    let dir = fresh_exports();
+    let out = Command::new("python3")
+        .arg(repo_root().join("tests/py/check_graph.py"))
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["gexf"]["nodes"], 9);
+    assert_eq!(report["gexf"]["edges"], 12);
+    assert_eq!(report["graphml"]["edges"], 12);
+    assert_eq!(report["csv"]["edges"], 12);
+}
+
+#[test]
+fn gexf_read_by_graphology() {
+    let js = repo_root().join("tests/js");
+    if !js.join("node_modules/graphology-gexf").is_dir() || !tool_exists("node", "--version") {
+        eprintln!("skipped: node or tests/js/node_modules is missing (cd tests/js && npm ci)");
+        return;
+    }
+    let dir = fresh_exports();
+    for (name, nodes, edges) in [("graph.gexf", 9, 12), ("graph.mixed.gexf", 9, 12)] {
+        let out = Command::new("node")
+            .arg(js.join("check_gexf.mjs"))
+            .arg(dir.path().join(name))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            (report["nodes"].as_u64(), report["edges"].as_u64()),
+            (Some(nodes), Some(edges)),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn dot_renders_with_sfdp() {
+    if !tool_exists("sfdp", "-V") {
+        eprintln!("skipped: Graphviz sfdp is not installed (apt-get install graphviz)");
+        return;
+    }
+    let dir = fresh_exports();
+    let png = dir.path().join("graph.png");
+    let out = Command::new("sfdp")
+        .args(["-Tpng", "-o"])
+        .arg(&png)
+        .arg(dir.path().join("graph.dot"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG"), "sfdp wrote no PNG");
+}

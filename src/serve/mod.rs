@@ -1,0 +1,1 @@
+//! Serve: the SPARQL 1.1 Protocol over HTTP.

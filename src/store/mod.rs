@@ -1,0 +1,1 @@
+//! Store: KnowledgeGraph <-> RDF quads in an Oxigraph store.
