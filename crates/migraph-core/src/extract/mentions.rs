@@ -37,7 +37,12 @@ pub(crate) struct Ment {
 
 impl Ment {
     /// A mention that is not in the text (a default or carried-over argument).
-    pub(crate) fn synthetic(entity: EntityId, kind: EntityKind, at: usize, how: &'static str) -> Ment {
+    pub(crate) fn synthetic(
+        entity: EntityId,
+        kind: EntityKind,
+        at: usize,
+        how: &'static str,
+    ) -> Ment {
         Ment { start: at, end: at, entity, kind, how, person: None, nationality: false, prio: 0 }
     }
 }
@@ -59,9 +64,13 @@ pub(crate) struct Found {
     pub(crate) roles: Vec<RoleFact>,
 }
 
-const CONNECTORS: &[&str] = &["of", "for", "on", "and", "the", "in", "de", "des", "du", "la", "pour", "to"];
+const CONNECTORS: &[&str] =
+    &["of", "for", "on", "and", "the", "in", "de", "des", "du", "la", "pour", "to"];
 const DETERMINERS: &[&str] = &["The", "A", "An", "This", "That", "These", "Its", "Their", "Our"];
-const PARTICLES: &[&str] = &["von", "der", "van", "den", "de", "da", "di", "al", "el", "bin", "ben", "le", "la", "du", "dos", "das"];
+const PARTICLES: &[&str] = &[
+    "von", "der", "van", "den", "de", "da", "di", "al", "el", "bin", "ben", "le", "la", "du",
+    "dos", "das",
+];
 
 struct Ctx<'a> {
     text: &'a str,
@@ -131,8 +140,25 @@ impl Ctx<'_> {
         out
     }
 
-    fn push(&mut self, start: usize, end: usize, entity: EntityId, kind: EntityKind, how: &'static str, prio: u8) {
-        self.cands.push(Ment { start, end, entity, kind, how, person: None, nationality: false, prio });
+    fn push(
+        &mut self,
+        start: usize,
+        end: usize,
+        entity: EntityId,
+        kind: EntityKind,
+        how: &'static str,
+        prio: u8,
+    ) {
+        self.cands.push(Ment {
+            start,
+            end,
+            entity,
+            kind,
+            how,
+            person: None,
+            nationality: false,
+            prio,
+        });
     }
 
     fn gazetteer(&mut self) {
@@ -153,7 +179,10 @@ impl Ctx<'_> {
             if !boundary_after(text, m.end()) {
                 // A demonym may take a plural "s" ("Afghans") and still be a demonym.
                 let rest = &text[m.end()..];
-                if s.kind == SurfaceKind::Demonym && rest.starts_with('s') && boundary_after(text, m.end() + 1) {
+                if s.kind == SurfaceKind::Demonym
+                    && rest.starts_with('s')
+                    && boundary_after(text, m.end() + 1)
+                {
                     plural = true;
                 } else {
                     continue;
@@ -187,7 +216,16 @@ impl Ctx<'_> {
     fn demonym(&mut self, start: usize, end: usize, plural: bool, id: EntityId, kind: EntityKind) {
         let text = self.text;
         if plural {
-            let m = Ment { start, end, entity: id, kind, how: "nationality", person: None, nationality: true, prio: 1 };
+            let m = Ment {
+                start,
+                end,
+                entity: id,
+                kind,
+                how: "nationality",
+                person: None,
+                nationality: true,
+                prio: 1,
+            };
             self.cands.push(m);
             return;
         }
@@ -198,12 +236,17 @@ impl Ctx<'_> {
         let lx = &self.res.lexicon;
         // Two-word heads first ("Coast Guard", "asylum seekers", "prime minister").
         let w1 = self.word(n).to_owned();
-        let w2 = self.toks.get(n + 1).filter(|_| self.adjacent(self.toks[n].end, n + 1)).map(|t| t.text(text).to_owned());
+        let w2 = self
+            .toks
+            .get(n + 1)
+            .filter(|_| self.adjacent(self.toks[n].end, n + 1))
+            .map(|t| t.text(text).to_owned());
         let two = w2.as_ref().map(|w| format!("{w1} {w}"));
         let matches = |list: &[String], w: &str| has(list, w) || has(list, w.trim_end_matches('s'));
         // "Border and Coast Guards": an authority noun phrase with "and".
-        let three = (n + 3 < self.toks.len())
-            .then(|| format!("{} {} {} {}", w1, self.word(n + 1), self.word(n + 2), self.word(n + 3)));
+        let three = (n + 3 < self.toks.len()).then(|| {
+            format!("{} {} {} {}", w1, self.word(n + 1), self.word(n + 2), self.word(n + 3))
+        });
         let demonym_text = text[start..end].to_owned();
         let auth = if let Some(t) = three.as_ref().filter(|t| matches(&lx.authority_nouns, t)) {
             Some((t.clone(), n + 3))
@@ -235,8 +278,19 @@ impl Ctx<'_> {
             self.push(start, self.toks[n + 1].end, id, kind, "demonym", 1);
         } else if has(&lx.government_words, &w1) {
             self.push(start, self.toks[n].end, id, kind, "demonym", 1);
-        } else if two.as_ref().is_some_and(|t| has(&lx.nationality_nouns, t)) || has(&lx.nationality_nouns, &w1) {
-            let m = Ment { start, end, entity: id, kind, how: "nationality", person: None, nationality: true, prio: 1 };
+        } else if two.as_ref().is_some_and(|t| has(&lx.nationality_nouns, t))
+            || has(&lx.nationality_nouns, &w1)
+        {
+            let m = Ment {
+                start,
+                end,
+                entity: id,
+                kind,
+                how: "nationality",
+                person: None,
+                nationality: true,
+                prio: 1,
+            };
             self.cands.push(m);
         } else if has(&lx.place_nouns, &w1) {
             self.push(start, self.toks[n].end, id, kind, "demonym-place", 1);
@@ -279,7 +333,9 @@ impl Ctx<'_> {
         }
         let is_country = |k: usize| {
             let t = self.toks[k];
-            self.cands.iter().any(|m| m.kind == EntityKind::Country && m.start <= t.start && t.end <= m.end)
+            self.cands
+                .iter()
+                .any(|m| m.kind == EntityKind::Country && m.start <= t.start && t.end <= m.end)
         };
         loop {
             let w = self.word(i);
@@ -394,14 +450,28 @@ impl Ctx<'_> {
                 self.res.by_id.get(&id).copied().map(|i| self.gaz_entity(i))
             }
         };
-        let named = self.name_after(e).map(|r| (r, false)).or_else(|| self.name_before(s).map(|r| (r, true)));
+        let named = self
+            .name_after(e)
+            .map(|r| (r, false))
+            .or_else(|| self.name_before(s).map(|r| (r, true)));
         let Some(((f, l), before)) = named else {
             // "the Commissioner", "the President": the latest holder of that title.
             let prev = self.prev_tok(s).map(|p| self.word(p).to_owned());
             if prev.as_deref() == Some("the") {
-                if let Some((_, ent, person)) = recent.iter().rev().find(|(t, _, _)| t == title_lc).cloned() {
+                if let Some((_, ent, person)) =
+                    recent.iter().rev().find(|(t, _, _)| t == title_lc).cloned()
+                {
                     let kind = self.kind_of(&ent);
-                    self.cands.push(Ment { start: s, end: e, entity: ent, kind, how: "coref-title", person, nationality: false, prio: 2 });
+                    self.cands.push(Ment {
+                        start: s,
+                        end: e,
+                        entity: ent,
+                        kind,
+                        how: "coref-title",
+                        person,
+                        nationality: false,
+                        prio: 2,
+                    });
                 }
             }
             return;
@@ -412,18 +482,33 @@ impl Ctx<'_> {
             return;
         }
         let person = self.register(Entity::new(&name, EntityKind::Person, "discovered:role"));
-        let (ms, me) = if before { (self.toks[f].start, e) } else { (span_start, self.toks[l].end) };
+        let (ms, me) =
+            if before { (self.toks[f].start, e) } else { (span_start, self.toks[l].end) };
         let (entity, kind) = match &body {
             Some((b, k)) if role.acts_for_body => (b.clone(), *k),
             _ => (person.clone(), EntityKind::Person),
         };
         if role.member {
             if let Some((b, _)) = &body {
-                self.found.roles.push(RoleFact { person: person.clone(), body: b.clone(), start: ms, end: me });
+                self.found.roles.push(RoleFact {
+                    person: person.clone(),
+                    body: b.clone(),
+                    start: ms,
+                    end: me,
+                });
             }
         }
         recent.push((title_lc.to_owned(), entity.clone(), Some(person.clone())));
-        self.cands.push(Ment { start: ms, end: me, entity, kind, how: "role", person: Some(person), nationality: false, prio: 3 });
+        self.cands.push(Ment {
+            start: ms,
+            end: me,
+            entity,
+            kind,
+            how: "role",
+            person: Some(person),
+            nationality: false,
+            prio: 3,
+        });
     }
 
     fn kind_of(&self, id: &EntityId) -> EntityKind {
@@ -456,7 +541,9 @@ impl Ctx<'_> {
         let p = self.prev_tok(s)?;
         let w = self.word(p);
         if self.text[self.toks[p].end..s].trim().is_empty() {
-            if let Some(sf) = self.res.surfaces.iter().find(|sf| sf.kind == SurfaceKind::Demonym && sf.text == w) {
+            if let Some(sf) =
+                self.res.surfaces.iter().find(|sf| sf.kind == SurfaceKind::Demonym && sf.text == w)
+            {
                 let (id, k) = self.gaz_entity(sf.entry);
                 return Some((id, k, self.toks[p].start));
             }
@@ -511,7 +598,12 @@ impl Ctx<'_> {
             if is_acronym(inner) && inner.len() <= 12 {
                 // Long name before the parenthesis.
                 let before_end = text[..open].trim_end().len();
-                if let Some(m) = self.cands.iter().filter(|m| m.end == before_end && m.prio <= 2).max_by_key(|m| m.end - m.start) {
+                if let Some(m) = self
+                    .cands
+                    .iter()
+                    .filter(|m| m.end == before_end && m.prio <= 2)
+                    .max_by_key(|m| m.end - m.start)
+                {
                     defs.push((inner.to_owned(), m.entity.clone(), m.kind));
                     continue;
                 }
@@ -533,7 +625,11 @@ impl Ctx<'_> {
                 if !is_acronym(acr) || !text[self.toks[p].end..open].trim().is_empty() {
                     continue;
                 }
-                if self.cands.iter().any(|m| m.start <= self.toks[p].start && m.end >= self.toks[p].end) {
+                if self
+                    .cands
+                    .iter()
+                    .any(|m| m.start <= self.toks[p].start && m.end >= self.toks[p].end)
+                {
                     continue;
                 }
                 let Some(kind) = self.cue_kind(inner) else { continue };
@@ -617,7 +713,9 @@ impl Ctx<'_> {
                 if self.toks[j].is_cap(text) {
                     last = j;
                     j += 1;
-                } else if CONNECTORS.contains(&self.word(j)) && j + 1 < n && self.toks[j + 1].is_cap(text)
+                } else if CONNECTORS.contains(&self.word(j))
+                    && j + 1 < n
+                    && self.toks[j + 1].is_cap(text)
                     && &text[self.toks[j].end..self.toks[j + 1].start] == " "
                 {
                     j += 1;
@@ -633,7 +731,8 @@ impl Ctx<'_> {
             // A leading "EU-Armenia" compound names the parties, not the body.
             if f < last && self.word(f).contains('-') {
                 let w = self.word(f);
-                let parts_known = w.split('-').all(|p| self.res.surfaces.iter().any(|s| s.text == p));
+                let parts_known =
+                    w.split('-').all(|p| self.res.surfaces.iter().any(|s| s.text == p));
                 if parts_known {
                     f += 1;
                 }
@@ -649,7 +748,10 @@ impl Ctx<'_> {
             // The cue must end the name or be followed by a connector phrase; a cue
             // at the start ("Mission statement") is not enough.
             let first_word = self.word(f);
-            if self.cue_kind(first_word).is_some() && f < last && !has(&self.res.lexicon.authority_nouns, first_word) {
+            if self.cue_kind(first_word).is_some()
+                && f < last
+                && !has(&self.res.lexicon.authority_nouns, first_word)
+            {
                 continue;
             }
             // Whole run already a gazetteer name: nothing to discover.
@@ -678,7 +780,8 @@ impl Ctx<'_> {
                 continue;
             }
             // Name before the noun: "the Defend Europe group".
-            if k > 0 && self.toks[k - 1].is_cap(text) && &text[self.toks[k - 1].end..t.start] == " " {
+            if k > 0 && self.toks[k - 1].is_cap(text) && &text[self.toks[k - 1].end..t.start] == " "
+            {
                 if let Some((s, name)) = self.cap_run_ending_at(self.toks[k - 1].end) {
                     let e = s + name.len();
                     self.discover_group(s, e);
@@ -689,11 +792,18 @@ impl Ctx<'_> {
 
     fn cap_run_after(&self, i: usize) -> Option<(usize, usize)> {
         let text = self.text;
-        if i >= self.toks.len() || !self.toks[i].is_cap(text) || &text[self.toks[i - 1].end..self.toks[i].start] != " " {
+        if i >= self.toks.len()
+            || !self.toks[i].is_cap(text)
+            || &text[self.toks[i - 1].end..self.toks[i].start] != " "
+        {
             return None;
         }
         let mut l = i;
-        while l + 1 < self.toks.len() && l < i + 4 && self.toks[l + 1].is_cap(text) && &text[self.toks[l].end..self.toks[l + 1].start] == " " {
+        while l + 1 < self.toks.len()
+            && l < i + 4
+            && self.toks[l + 1].is_cap(text)
+            && &text[self.toks[l].end..self.toks[l + 1].start] == " "
+        {
             l += 1;
         }
         Some((i, l))
@@ -702,7 +812,9 @@ impl Ctx<'_> {
     fn discover_group(&mut self, s: usize, e: usize) {
         let name = &self.text[s..e];
         // Known names, countries and single demonym-like words are not new groups.
-        if self.cands.iter().any(|m| m.start <= s && m.end >= e) || !name.contains(' ') && self.res.surfaces.iter().any(|x| x.text == name) {
+        if self.cands.iter().any(|m| m.start <= s && m.end >= e)
+            || !name.contains(' ') && self.res.surfaces.iter().any(|x| x.text == name)
+        {
             return;
         }
         let name = name.to_owned();
@@ -729,8 +841,10 @@ impl Ctx<'_> {
             let w = t.text(text);
             let quoted_before = text[..t.start].ends_with('“') || text[..t.start].ends_with('"');
             let quoted_after = text[t.end..].starts_with('”') || text[t.end..].starts_with('"');
-            let inner_caps = w.chars().skip(1).filter(|c| c.is_uppercase()).count() >= 1 && w.chars().any(|c| c.is_lowercase())
-                || (w.chars().filter(|c| c.is_uppercase()).count() >= 3 && w.chars().any(|c| c.is_ascii_digit()));
+            let inner_caps = w.chars().skip(1).filter(|c| c.is_uppercase()).count() >= 1
+                && w.chars().any(|c| c.is_lowercase())
+                || (w.chars().filter(|c| c.is_uppercase()).count() >= 3
+                    && w.chars().any(|c| c.is_ascii_digit()));
             if !(quoted_before && quoted_after || inner_caps) || !t.is_cap(text) {
                 continue;
             }
@@ -770,7 +884,11 @@ impl Ctx<'_> {
                 continue;
             }
             // The surname starts at the first particle ("von der Leyen") or is the last word.
-            let k = words.iter().position(|w| PARTICLES.contains(w)).filter(|&k| k > 0).unwrap_or(words.len() - 1);
+            let k = words
+                .iter()
+                .position(|w| PARTICLES.contains(w))
+                .filter(|&k| k > 0)
+                .unwrap_or(words.len() - 1);
             let surname = words[k..].join(" ");
             if !surnames.iter().any(|(s, _)| *s == surname) {
                 surnames.push((surname, m.clone()));
@@ -791,7 +909,8 @@ impl Ctx<'_> {
             }
         }
         // Anaphoric nouns: the most recent entity whose name holds the noun.
-        const ANAPHORS: &[&str] = &["presidency", "working party", "subcommittee", "committee", "mission", "trust fund"];
+        const ANAPHORS: &[&str] =
+            &["presidency", "working party", "subcommittee", "committee", "mission", "trust fund"];
         let lower = text.to_ascii_lowercase();
         let mut extra = Vec::new();
         for noun in ANAPHORS {
@@ -801,7 +920,8 @@ impl Ctx<'_> {
                     continue;
                 }
                 let before = lower[..pos].trim_end();
-                let anaphoric = ["the", "outgoing", "this", "incoming"].iter().any(|d| before.ends_with(d));
+                let anaphoric =
+                    ["the", "outgoing", "this", "incoming"].iter().any(|d| before.ends_with(d));
                 let starts_cap = text[pos..].chars().next().is_some_and(char::is_uppercase);
                 if !anaphoric || self.cands.iter().any(|m| m.start <= pos && m.end >= end) {
                     continue;
@@ -810,7 +930,12 @@ impl Ctx<'_> {
                     .cands
                     .iter()
                     .filter(|m| m.end <= pos && m.how != "coref")
-                    .filter(|m| self.found.entities.get(&m.entity).is_some_and(|e| e.name.to_lowercase().contains(noun)))
+                    .filter(|m| {
+                        self.found
+                            .entities
+                            .get(&m.entity)
+                            .is_some_and(|e| e.name.to_lowercase().contains(noun))
+                    })
                     .max_by_key(|m| m.end)
                     .cloned();
                 if let Some(mut a) = ante {
@@ -844,10 +969,17 @@ impl Ctx<'_> {
             }
             let prev_country = k > 0 && {
                 let p = &self.cands[k - 1];
-                p.kind == EntityKind::Country && (possessive_gap(text, p.end, m.start) || text[p.end..m.start].trim().is_empty())
+                p.kind == EntityKind::Country
+                    && (possessive_gap(text, p.end, m.start)
+                        || text[p.end..m.start].trim().is_empty())
             };
-            let prev_word = text[..m.start].trim_end().rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-            let prev_demonym = res.surfaces.iter().any(|s| s.kind == SurfaceKind::Demonym && s.text == prev_word);
+            let prev_word = text[..m.start]
+                .trim_end()
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            let prev_demonym =
+                res.surfaces.iter().any(|s| s.kind == SurfaceKind::Demonym && s.text == prev_word);
             if prev_country || prev_demonym {
                 keep[k] = false;
             }
@@ -861,7 +993,9 @@ impl Ctx<'_> {
 fn canonical_authority(list: &[String], noun: &str) -> String {
     let listed = list
         .iter()
-        .find(|x| x.eq_ignore_ascii_case(noun) || x.eq_ignore_ascii_case(noun.trim_end_matches('s')))
+        .find(|x| {
+            x.eq_ignore_ascii_case(noun) || x.eq_ignore_ascii_case(noun.trim_end_matches('s'))
+        })
         .cloned()
         .unwrap_or_else(|| noun.to_owned());
     // "Border and Coast Guards" keeps its head only: the body is the coast guard.
@@ -882,7 +1016,9 @@ fn canonical_authority(list: &[String], noun: &str) -> String {
 fn is_acronym(s: &str) -> bool {
     let upper = s.chars().filter(|c| c.is_uppercase()).count();
     let ok = s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == ' ');
-    ok && upper >= 2 && upper * 2 >= s.chars().filter(|c| c.is_alphabetic()).count() && s.chars().next().is_some_and(char::is_uppercase)
+    ok && upper >= 2
+        && upper * 2 >= s.chars().filter(|c| c.is_alphabetic()).count()
+        && s.chars().next().is_some_and(char::is_uppercase)
 }
 
 /// Whether the acronym's first letter starts the name and its letters occur,
@@ -894,7 +1030,8 @@ fn initials_match(acr: &str, name: &str) -> bool {
         .filter_map(|w| w.chars().next())
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    let letters: Vec<char> = acr.chars().filter(|c| c.is_alphabetic()).map(|c| c.to_ascii_uppercase()).collect();
+    let letters: Vec<char> =
+        acr.chars().filter(|c| c.is_alphabetic()).map(|c| c.to_ascii_uppercase()).collect();
     if letters.first() != initials.first() {
         return false;
     }

@@ -24,7 +24,6 @@ use crate::model::{Entity, EntityId, Relation};
 
 pub mod amount;
 pub mod date;
-mod interim;
 mod mentions;
 mod relations;
 mod resources;
@@ -62,11 +61,11 @@ pub struct Extraction {
 pub fn extract(doc: &Document, res: &Resources) -> Extraction {
     let text = doc.text.as_str();
     let found = mentions::find(text, res);
-    let dates = interim::find_dates(text, doc.date)
+    let dates = date::find_dates(text, doc.date)
         .into_iter()
         .map(|d| relations::Located { start: d.span.start, end: d.span.end, value: d.when })
         .collect();
-    let amounts = interim::find_amounts(text)
+    let amounts = amount::find_amounts(text)
         .into_iter()
         .map(|a| relations::Located { start: a.span.start, end: a.span.end, value: a.money })
         .collect();
@@ -91,7 +90,11 @@ pub fn extract(doc: &Document, res: &Resources) -> Extraction {
     let mentions = found
         .mentions
         .iter()
-        .map(|m| Mention { entity: m.entity.clone(), span: Span { start: m.start, end: m.end }, how: m.how.to_owned() })
+        .map(|m| Mention {
+            entity: m.entity.clone(),
+            span: Span { start: m.start, end: m.end },
+            how: m.how.to_owned(),
+        })
         .collect();
     Extraction { entities, mentions, relations, diagnostics: Vec::new() }
 }
@@ -101,7 +104,8 @@ pub fn extract(doc: &Document, res: &Resources) -> Extraction {
 /// date missing there is taken from a later statement of the same relation.
 fn dedup(rels: Vec<Relation>) -> Vec<Relation> {
     let mut order: Vec<Relation> = Vec::new();
-    let mut index: HashMap<(String, EntityId, crate::model::RelationKind, EntityId), usize> = HashMap::new();
+    let mut index: HashMap<(String, EntityId, crate::model::RelationKind, EntityId), usize> =
+        HashMap::new();
     let mut sorted = rels;
     sorted.sort_by_key(|r| (r.evidence.quote_start, r.evidence.quote_end));
     for r in sorted {
@@ -131,8 +135,13 @@ fn dedup(rels: Vec<Relation>) -> Vec<Relation> {
 ///
 /// Entity ids are written as the entities' canonical names (from `entities`;
 /// the id itself when unknown). Tabs and newlines in evidence become spaces.
-pub fn write_tsv<W: Write>(mut w: W, relations: &[Relation], entities: &[Entity]) -> io::Result<()> {
-    let names: HashMap<&EntityId, &str> = entities.iter().map(|e| (&e.id, e.name.as_str())).collect();
+pub fn write_tsv<W: Write>(
+    mut w: W,
+    relations: &[Relation],
+    entities: &[Entity],
+) -> io::Result<()> {
+    let names: HashMap<&EntityId, &str> =
+        entities.iter().map(|e| (&e.id, e.name.as_str())).collect();
     let name = |id: &EntityId| names.get(id).copied().unwrap_or(id.as_str()).to_owned();
     let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
     writeln!(w, "doc\tsubject\trelation\tobject\tamount_eur\tdate\tevidence")?;
@@ -156,7 +165,11 @@ pub fn write_tsv<W: Write>(mut w: W, relations: &[Relation], entities: &[Entity]
 /// and the matched text — what `migraph extract --explain` prints.
 pub fn explain(r: &Relation, entities: &[Entity]) -> String {
     let name = |id: &EntityId| {
-        entities.iter().find(|e| &e.id == id).map(|e| e.name.clone()).unwrap_or_else(|| id.to_string())
+        entities
+            .iter()
+            .find(|e| &e.id == id)
+            .map(|e| e.name.clone())
+            .unwrap_or_else(|| id.to_string())
     };
     let mut s = format!(
         "{} {} {} [rule {}] {}:{}-{} \"{}\"",

@@ -12,7 +12,9 @@
 
 use super::mentions::{Found, Ment};
 use super::resources::{ArgFinder, Resources, Rule};
-use super::text::{Clauses, Tok, boundary_after, boundary_before, possessive_gap, tight_gap, tokens};
+use super::text::{
+    Clauses, Tok, boundary_after, boundary_before, possessive_gap, tight_gap, tokens,
+};
 use crate::ingest::Document;
 use crate::model::{EntityId, EntityKind, Evidence, Money, Relation, RelationKind, When};
 
@@ -86,7 +88,10 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
             article: s.article,
             ms,
             clauses: Clauses::new(text, start, end),
-            toks: tokens(&text[start..end]).into_iter().map(|t| Tok { start: t.start + start, end: t.end + start }).collect(),
+            toks: tokens(&text[start..end])
+                .into_iter()
+                .map(|t| Tok { start: t.start + start, end: t.end + start })
+                .collect(),
         };
         let body = text[start..end].trim();
         let question = body.ends_with('?');
@@ -106,7 +111,9 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
             money_relations(facts, res, &sent, &mut out);
         }
         carry.previous_first = sent.ms.first().map(|m| (*m).clone());
-        if let Some(p) = sent.ms.iter().rev().find(|m| m.person.is_some() && m.kind != EntityKind::Person) {
+        if let Some(p) =
+            sent.ms.iter().rev().find(|m| m.person.is_some() && m.kind != EntityKind::Person)
+        {
             carry.speaker = Some((*p).clone());
         }
     }
@@ -156,7 +163,9 @@ fn relation(
 fn role_relations(facts: &DocFacts<'_>, out: &mut Vec<Relation>) {
     let doc = facts.doc;
     for r in &facts.found.roles {
-        let Some(s) = doc.sentences.iter().find(|s| s.span.start <= r.start && r.start < s.span.end) else {
+        let Some(s) =
+            doc.sentences.iter().find(|s| s.span.start <= r.start && r.start < s.span.end)
+        else {
             continue;
         };
         let sent = Sent {
@@ -184,19 +193,34 @@ fn mission_places(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, out: &
 
 /// Names that make an EU institution a meeting body: something that holds
 /// meetings, receives presentations and discusses (not the Union or Commission).
-const BODY_WORDS: &[&str] = &["committee", "working party", "working group", "subcommittee", "council", "parliament", "presidency", "mechanism", "summit"];
+const BODY_WORDS: &[&str] = &[
+    "committee",
+    "working party",
+    "working group",
+    "subcommittee",
+    "council",
+    "parliament",
+    "presidency",
+    "mechanism",
+    "summit",
+];
 
 fn is_body(m: &Ment, facts: &DocFacts<'_>) -> bool {
     m.kind == EntityKind::EUInstitution
         && facts.found.entities.get(&m.entity).is_some_and(|e| {
             let n = e.name.to_lowercase();
-            BODY_WORDS.iter().any(|w| n.contains(w)) || e.aliases.iter().any(|a| a.len() <= 6 && a.chars().all(|c| c.is_ascii_uppercase()))
-                && !n.contains("union") && !n.contains("commission")
+            BODY_WORDS.iter().any(|w| n.contains(w))
+                || e.aliases
+                    .iter()
+                    .any(|a| a.len() <= 6 && a.chars().all(|c| c.is_ascii_uppercase()))
+                    && !n.contains("union")
+                    && !n.contains("commission")
         })
 }
 
 fn lower_has_word(hay: &str, needle: &str) -> bool {
-    hay.match_indices(needle).any(|(p, _)| boundary_before(hay, p) && boundary_after(hay, p + needle.len()))
+    hay.match_indices(needle)
+        .any(|(p, _)| boundary_before(hay, p) && boundary_after(hay, p + needle.len()))
 }
 
 /// A sentence that names a meeting body next to a meeting word sets the
@@ -213,7 +237,8 @@ fn update_meeting(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, carry:
             }
             let abs = sent.start + p;
             for m in sent.ms.iter().filter(|m| is_body(m, facts)) {
-                let d = if m.end <= abs { abs - m.end } else { m.start.saturating_sub(abs + w.len()) };
+                let d =
+                    if m.end <= abs { abs - m.end } else { m.start.saturating_sub(abs + w.len()) };
                 if d < 80 && best.is_none_or(|(bd, _)| d < bd) {
                     best = Some((d, m));
                 }
@@ -238,7 +263,10 @@ fn nearest_date(facts: &DocFacts<'_>, sent: &Sent<'_>, pos: usize) -> Option<Whe
 /// List items after "… will meet to discuss:" are what the meeting discusses.
 fn list_discusses(facts: &DocFacts<'_>, sent: &Sent<'_>, l: &Meeting, out: &mut Vec<Relation>) {
     for m in &sent.ms {
-        if matches!(m.kind, EntityKind::Country | EntityKind::Region) && !m.nationality && m.entity != l.body {
+        if matches!(m.kind, EntityKind::Country | EntityKind::Region)
+            && !m.nationality
+            && m.entity != l.body
+        {
             let ev = evidence(facts.doc, sent, sent.start, m.end, "discusses.agenda-item");
             out.push(relation(&l.body, RelationKind::Discusses, &m.entity, None, l.when, ev));
         }
@@ -275,7 +303,12 @@ struct Hit<'a> {
     end: usize,
 }
 
-fn rule_hits(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, carry: &mut Carry) -> Vec<Relation> {
+fn rule_hits(
+    facts: &DocFacts<'_>,
+    res: &Resources,
+    sent: &Sent<'_>,
+    carry: &mut Carry,
+) -> Vec<Relation> {
     let text = facts.doc.text.as_str();
     let s_text = &text[sent.start..sent.end];
     let lower = s_text.to_lowercase();
@@ -288,7 +321,12 @@ fn rule_hits(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, carry: &mut
             continue;
         }
         // Triggers inside a name ("Border Assistance Mission") are part of the name.
-        if sent.ms.iter().any(|x| x.start <= a && b <= x.end && x.start < a && matches!(x.how, "gazetteer" | "role" | "acronym")) {
+        if sent.ms.iter().any(|x| {
+            x.start <= a
+                && b <= x.end
+                && x.start < a
+                && matches!(x.how, "gazetteer" | "role" | "acronym")
+        }) {
             continue;
         }
         hits.push(Hit { rule: &res.rules[t.rule], start: a, end: b });
@@ -301,7 +339,9 @@ fn rule_hits(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, carry: &mut
         if rule.needs_money && !money_sentence {
             continue;
         }
-        if !rule.needs_words.is_empty() && !rule.needs_words.iter().any(|w| lower.contains(w.as_str())) {
+        if !rule.needs_words.is_empty()
+            && !rule.needs_words.iter().any(|w| lower.contains(w.as_str()))
+        {
             continue;
         }
         if negated(text, res, sent, h.start, h.end) {
@@ -318,19 +358,41 @@ fn rule_hits(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, carry: &mut
                 if eu_default && (is_eu_side(subj) && is_eu_side(obj)) {
                     continue;
                 }
-                let qs = [h.start, subj.start, obj.start].into_iter().filter(|&p| p >= sent.start && p < sent.end).min().unwrap_or(h.start);
-                let qe = [h.end, subj.end, obj.end].into_iter().filter(|&p| p > sent.start && p <= sent.end).max().unwrap_or(h.end);
+                let qs = [h.start, subj.start, obj.start]
+                    .into_iter()
+                    .filter(|&p| p >= sent.start && p < sent.end)
+                    .min()
+                    .unwrap_or(h.start);
+                let qe = [h.end, subj.end, obj.end]
+                    .into_iter()
+                    .filter(|&p| p > sent.start && p <= sent.end)
+                    .max()
+                    .unwrap_or(h.end);
                 let from_context = subj.how == "context" || obj.how == "context";
-                let mut when = pick_date(facts, sent, h.start.min(obj.start.max(sent.start)), rule.relation);
+                let mut when =
+                    pick_date(facts, sent, h.start.min(obj.start.max(sent.start)), rule.relation);
                 if when.is_none() && from_context {
                     when = carry.meeting.as_ref().and_then(|m| m.when);
                 }
                 if when.is_none()
-                    && matches!(rule.relation, RelationKind::PresentsTo | RelationKind::ParticipatesIn | RelationKind::Discusses)
+                    && matches!(
+                        rule.relation,
+                        RelationKind::PresentsTo
+                            | RelationKind::ParticipatesIn
+                            | RelationKind::Discusses
+                    )
                 {
-                    when = carry.listing.as_ref().and_then(|m| m.when).or_else(|| carry.meeting.as_ref().and_then(|m| m.when));
+                    when = carry
+                        .listing
+                        .as_ref()
+                        .and_then(|m| m.when)
+                        .or_else(|| carry.meeting.as_ref().and_then(|m| m.when));
                 }
-                let money = if rule.relation == RelationKind::Funds { amount_near(facts, sent, obj) } else { None };
+                let money = if rule.relation == RelationKind::Funds {
+                    amount_near(facts, sent, obj)
+                } else {
+                    None
+                };
                 let ev = evidence(facts.doc, sent, qs, qe, &rule.id);
                 out.push(relation(&subj.entity, rule.relation, &obj.entity, money, when, ev));
             }
@@ -397,11 +459,16 @@ fn find_args(
     let types: &[EntityKind] = if subject { &rule.subject_types } else { &rule.object_types };
     let ok = |m: &Ment| {
         kind_ok(m, types)
-            && other.is_none_or(|o| o.entity != m.entity && !(o.start == m.start && o.how != "context"))
+            && other
+                .is_none_or(|o| o.entity != m.entity && !(o.start == m.start && o.how != "context"))
             && !(!subject && rule.object_body && !is_body(m, facts))
             && !(subject && rule.subject_body && !is_body(m, facts))
             && !(subject && m.nationality)
-            && !(m.nationality && !matches!(rule.relation, RelationKind::ReturnsMigrantsTo | RelationKind::ImposesMeasureOn))
+            && !(m.nationality
+                && !matches!(
+                    rule.relation,
+                    RelationKind::ReturnsMigrantsTo | RelationKind::ImposesMeasureOn
+                ))
     };
     let ci = sent.clauses.index(h.start);
     for f in finders {
@@ -409,7 +476,10 @@ fn find_args(
             ArgFinder::Modifier => sent
                 .ms
                 .iter()
-                .filter(|m| m.end <= h.start && (tight_gap(text, m.end, h.start) || possessive_gap(text, m.end, h.start)))
+                .filter(|m| {
+                    m.end <= h.start
+                        && (tight_gap(text, m.end, h.start) || possessive_gap(text, m.end, h.start))
+                })
                 .filter(|m| ok(m))
                 .map(|m| (*m).clone())
                 .take(1)
@@ -417,9 +487,11 @@ fn find_args(
             ArgFinder::Next => sent
                 .ms
                 .iter()
-                .filter(|m| m.start >= h.end && {
-                    let g = text[h.end..m.start].trim();
-                    g.is_empty() || g.eq_ignore_ascii_case("the")
+                .filter(|m| {
+                    m.start >= h.end && {
+                        let g = text[h.end..m.start].trim();
+                        g.is_empty() || g.eq_ignore_ascii_case("the")
+                    }
                 })
                 .filter(|m| ok(m))
                 .map(|m| (*m).clone())
@@ -452,23 +524,30 @@ fn find_args(
             ArgFinder::Context => carry
                 .meeting
                 .as_ref()
-                .map(|m| Ment::synthetic(m.body.clone(), EntityKind::EUInstitution, h.start, "context"))
+                .map(|m| {
+                    Ment::synthetic(m.body.clone(), EntityKind::EUInstitution, h.start, "context")
+                })
                 .filter(|m| other.is_none_or(|o| o.entity != m.entity))
                 .into_iter()
                 .collect(),
-            ArgFinder::Eu => default_eu(res, h.start).filter(|m| other.is_none_or(|o| o.entity != m.entity)).into_iter().collect(),
-            ArgFinder::MissionPlace => right(text, sent, h.end, ci, &|m: &Ment| m.kind == EntityKind::Mission, &[], false)
+            ArgFinder::Eu => default_eu(res, h.start)
+                .filter(|m| other.is_none_or(|o| o.entity != m.entity))
                 .into_iter()
-                .filter_map(|m| {
-                    let p = res.place_of(&m.entity)?;
-                    let kind = res.entity(&p).map(|e| e.kind).unwrap_or(EntityKind::Country);
-                    let mut x = Ment::synthetic(p, kind, m.start, "mission-place");
-                    x.end = m.end;
-                    Some(x)
-                })
-                .filter(|m| ok(m))
-                .take(1)
                 .collect(),
+            ArgFinder::MissionPlace => {
+                right(text, sent, h.end, ci, &|m: &Ment| m.kind == EntityKind::Mission, &[], false)
+                    .into_iter()
+                    .filter_map(|m| {
+                        let p = res.place_of(&m.entity)?;
+                        let kind = res.entity(&p).map(|e| e.kind).unwrap_or(EntityKind::Country);
+                        let mut x = Ment::synthetic(p, kind, m.start, "mission-place");
+                        x.end = m.end;
+                        Some(x)
+                    })
+                    .filter(|m| ok(m))
+                    .take(1)
+                    .collect()
+            }
             ArgFinder::Previous => {
                 let first_word = sent.toks.first().map(|t| t.text(text)).unwrap_or("");
                 let anaphoric = matches!(first_word, "It" | "They" | "The" | "This" | "These");
@@ -504,7 +583,11 @@ fn left(
     carry: &Carry,
 ) -> Vec<Ment> {
     let (cs, _) = sent.clauses.span(ci);
-    let in_clause = sent.ms.iter().rev().find(|m| m.end <= pos && m.start >= cs && ok(m) && !is_reporter(text, res, m));
+    let in_clause = sent
+        .ms
+        .iter()
+        .rev()
+        .find(|m| m.end <= pos && m.start >= cs && ok(m) && !is_reporter(text, res, m));
     if let Some(m) = in_clause {
         return vec![(*m).clone()];
     }
@@ -523,20 +606,22 @@ fn left(
         }
     }
     // "its agreement", "their cooperation": the nearest suitable name before.
-    let possessive_pronoun = sent
-        .toks
-        .iter()
-        .any(|t| t.start >= cs && t.end <= pos && matches!(t.text(text), "its" | "their" | "Its" | "Their"));
+    let possessive_pronoun = sent.toks.iter().any(|t| {
+        t.start >= cs && t.end <= pos && matches!(t.text(text), "its" | "their" | "Its" | "Their")
+    });
     if possessive_pronoun {
-        if let Some(m) = sent.ms.iter().rev().find(|m| m.end <= pos && ok(m) && !is_reporter(text, res, m)) {
+        if let Some(m) =
+            sent.ms.iter().rev().find(|m| m.end <= pos && ok(m) && !is_reporter(text, res, m))
+        {
             return vec![(*m).clone()];
         }
     }
     // "I", "we", "he" before the trigger: the person speaking, in office.
-    let pron = sent
-        .toks
-        .iter()
-        .any(|t| t.start >= cs && t.end <= pos && matches!(t.text(text), "I" | "we" | "We" | "he" | "He" | "she" | "She"));
+    let pron = sent.toks.iter().any(|t| {
+        t.start >= cs
+            && t.end <= pos
+            && matches!(t.text(text), "I" | "we" | "We" | "he" | "He" | "she" | "She")
+    });
     if pron {
         if let Some(sp) = carry.speaker.clone().filter(|m| ok(m)) {
             return vec![sp];
@@ -558,7 +643,11 @@ fn right<'a>(
     // but not behind a relative or contrasting clause or a hard break.
     let mut limit = sent.clauses.span(ci).1;
     let mut k = ci + 1;
-    while k < sent.clauses.starts.len() && !sent.clauses.hard[k] && !sent.clauses.is_relative(k) && !sent.clauses.is_contrast(k) {
+    while k < sent.clauses.starts.len()
+        && !sent.clauses.hard[k]
+        && !sent.clauses.is_relative(k)
+        && !sent.clauses.is_contrast(k)
+    {
         limit = sent.clauses.span(k).1;
         k += 1;
     }
@@ -567,7 +656,8 @@ fn right<'a>(
         m.start >= pos && m.end <= limit && ok(m) && {
             preps.is_empty() || {
                 let gap = text[pos..m.start].to_lowercase();
-                let words: Vec<&str> = gap.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+                let words: Vec<&str> =
+                    gap.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
                 words.iter().rev().take(4).any(|w| preps.iter().any(|p| p == w))
             }
         }
@@ -575,7 +665,11 @@ fn right<'a>(
     let Some(first) = cand.copied() else { return Vec::new() };
     // "the UN’s Office for …": the possessed name, not the possessor.
     let possessed = |m: &'a Ment| -> &'a Ment {
-        sent.ms.iter().copied().find(|n| n.start > m.end && possessive_gap(text, m.end, n.start) && ok(n)).unwrap_or(m)
+        sent.ms
+            .iter()
+            .copied()
+            .find(|n| n.start > m.end && possessive_gap(text, m.end, n.start) && ok(n))
+            .unwrap_or(m)
     };
     let first = possessed(first);
     let mut out = vec![first.clone()];
@@ -587,7 +681,17 @@ fn right<'a>(
             }
             let gap = text[last.end..m.start].to_lowercase();
             let g = gap.trim();
-            let joined = matches!(g, "," | "and" | ", and" | "or" | "as well as" | "&" | "and the" | ", and the" | ", the");
+            let joined = matches!(
+                g,
+                "," | "and"
+                    | ", and"
+                    | "or"
+                    | "as well as"
+                    | "&"
+                    | "and the"
+                    | ", and the"
+                    | ", the"
+            );
             if !joined || !ok(m) {
                 break;
             }
@@ -599,7 +703,13 @@ fn right<'a>(
     out
 }
 
-fn after_word(text: &str, sent: &Sent<'_>, pos: usize, words: &[&str], ok: &dyn Fn(&Ment) -> bool) -> Vec<Ment> {
+fn after_word(
+    text: &str,
+    sent: &Sent<'_>,
+    pos: usize,
+    words: &[&str],
+    ok: &dyn Fn(&Ment) -> bool,
+) -> Vec<Ment> {
     let lower = text[pos..sent.end].to_lowercase();
     for w in words {
         let needle = format!(" {w} ");
@@ -608,7 +718,9 @@ fn after_word(text: &str, sent: &Sent<'_>, pos: usize, words: &[&str], ok: &dyn 
             if p > 80 {
                 continue;
             }
-            if let Some(m) = sent.ms.iter().find(|m| m.start >= from && m.start <= from + 12 && ok(m)) {
+            if let Some(m) =
+                sent.ms.iter().find(|m| m.start >= from && m.start <= from + 12 && ok(m))
+            {
                 return vec![(*m).clone()];
             }
         }
@@ -617,11 +729,29 @@ fn after_word(text: &str, sent: &Sent<'_>, pos: usize, words: &[&str], ok: &dyn 
 }
 
 /// "between A and B", "A and B … trigger", "A, together with B, …".
-fn pair(text: &str, sent: &Sent<'_>, h: &Hit<'_>, ok: &dyn Fn(&Ment) -> bool, subject: bool) -> Vec<Ment> {
+fn pair(
+    text: &str,
+    sent: &Sent<'_>,
+    h: &Hit<'_>,
+    ok: &dyn Fn(&Ment) -> bool,
+    subject: bool,
+) -> Vec<Ment> {
     let ms: Vec<&Ment> = sent.ms.iter().copied().filter(|m| ok(m)).collect();
     let joiner = |a: &Ment, b: &Ment| {
         let g = text[a.end..b.start].trim_start_matches(['’', '\'']).trim().to_lowercase();
-        matches!(g.as_str(), "and" | "and the" | ", together with" | ", together with the" | ", along with" | ", along with the" | "with" | "with the" | "s and" | "s and the")
+        matches!(
+            g.as_str(),
+            "and"
+                | "and the"
+                | ", together with"
+                | ", together with the"
+                | ", along with"
+                | ", along with the"
+                | "with"
+                | "with the"
+                | "s and"
+                | "s and the"
+        )
     };
     let mut best: Option<(usize, &Ment, &Ment)> = None;
     for w in ms.windows(2) {
@@ -656,7 +786,8 @@ fn compound(text: &str, sent: &Sent<'_>, h: &Hit<'_>, subject: bool) -> Vec<Ment
     for w in sent.ms.windows(2) {
         let (a, b) = (w[0], w[1]);
         let gap = &text[a.end..b.start];
-        if !(gap == "-" || gap == "–" || gap == "‑") || b.end > h.start || a.entity == b.entity {
+        if !(gap == "-" || gap == "–" || gap == "‑") || b.end > h.start || a.entity == b.entity
+        {
             continue;
         }
         // Only adjectives/nouns (at most three words) between the pair and the trigger.
@@ -672,7 +803,12 @@ fn compound(text: &str, sent: &Sent<'_>, h: &Hit<'_>, subject: bool) -> Vec<Ment
 /// The date of the statement: a date in the trigger's clause (after it first),
 /// else in following clauses up to a contrast, else in earlier clauses.
 /// Dates in relative clauses and "for <period>" modifiers are skipped.
-fn pick_date(facts: &DocFacts<'_>, sent: &Sent<'_>, anchor: usize, rel: RelationKind) -> Option<When> {
+fn pick_date(
+    facts: &DocFacts<'_>,
+    sent: &Sent<'_>,
+    anchor: usize,
+    rel: RelationKind,
+) -> Option<When> {
     let text = facts.doc.text.as_str();
     let ci = sent.clauses.index(anchor);
     let cands: Vec<&Located<When>> = facts
@@ -729,7 +865,16 @@ fn amount_near(facts: &DocFacts<'_>, sent: &Sent<'_>, obj: &Ment) -> Option<Mone
         .amounts
         .iter()
         .filter(|a| a.start >= cs.min(sent.end) && a.end <= ce.max(sent.start))
-        .map(|a| (if a.start >= obj.end { a.start - obj.end } else { obj.start.saturating_sub(a.end) }, a))
+        .map(|a| {
+            (
+                if a.start >= obj.end {
+                    a.start - obj.end
+                } else {
+                    obj.start.saturating_sub(a.end)
+                },
+                a,
+            )
+        })
         .filter(|(d, _)| *d <= 60)
         .min_by_key(|(d, _)| *d)
         .map(|(_, a)| a.value.clone())
@@ -739,7 +884,12 @@ fn amount_near(facts: &DocFacts<'_>, sent: &Sent<'_>, obj: &Ment) -> Option<Mone
 /// "a €46 million programme … in Libya", "an €8m project with the IDMC".
 /// The funder is a named party just before the amount or "by X"; otherwise
 /// the unnamed EU side.
-fn money_relations(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, out: &mut Vec<Relation>) {
+fn money_relations(
+    facts: &DocFacts<'_>,
+    res: &Resources,
+    sent: &Sent<'_>,
+    out: &mut Vec<Relation>,
+) {
     let text = facts.doc.text.as_str();
     let lower = text[sent.start..sent.end].to_lowercase();
     if !any_cue(&lower, &res.lexicon.money_words) || any_cue(&lower, &res.lexicon.money_exclude) {
@@ -748,7 +898,12 @@ fn money_relations(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, out: 
     let recipient_ok = |m: &Ment| {
         matches!(
             m.kind,
-            EntityKind::Country | EntityKind::Programme | EntityKind::NGO | EntityKind::InternationalOrganisation | EntityKind::Authority | EntityKind::Mission
+            EntityKind::Country
+                | EntityKind::Programme
+                | EntityKind::NGO
+                | EntityKind::InternationalOrganisation
+                | EntityKind::Authority
+                | EntityKind::Mission
         ) && !m.nationality
     };
     let fund_name = |m: &Ment| {
@@ -760,7 +915,9 @@ fn money_relations(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, out: 
     let funder_ok = |m: &Ment| {
         !m.nationality
             && match m.kind {
-                EntityKind::Country | EntityKind::InternationalOrganisation | EntityKind::EUAgency => true,
+                EntityKind::Country
+                | EntityKind::InternationalOrganisation
+                | EntityKind::EUAgency => true,
                 EntityKind::EUInstitution => !is_body(m, facts),
                 EntityKind::Programme => fund_name(m),
                 EntityKind::Region
@@ -780,7 +937,11 @@ fn money_relations(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, out: 
         // Recipients: right of the amount in its clause (and list continuations).
         let mut limit = sent.clauses.span(ci).1;
         let mut k = ci + 1;
-        while k < sent.clauses.starts.len() && !sent.clauses.hard[k] && !sent.clauses.is_relative(k) && !sent.clauses.is_contrast(k) {
+        while k < sent.clauses.starts.len()
+            && !sent.clauses.hard[k]
+            && !sent.clauses.is_relative(k)
+            && !sent.clauses.is_contrast(k)
+        {
             limit = sent.clauses.span(k).1;
             k += 1;
         }
@@ -789,7 +950,11 @@ fn money_relations(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, out: 
             limit = next.start;
         }
         let mut recipients: Vec<&Ment> = Vec::new();
-        if let Some(first) = sent.ms.iter().find(|m| m.start >= a.end && m.end <= limit.min(a.end + 120) && recipient_ok(m)) {
+        if let Some(first) = sent
+            .ms
+            .iter()
+            .find(|m| m.start >= a.end && m.end <= limit.min(a.end + 120) && recipient_ok(m))
+        {
             recipients.push(first);
             let mut last = *first;
             for m in sent.ms.iter().filter(|m| m.start > first.start && m.end <= limit) {
@@ -803,7 +968,12 @@ fn money_relations(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, out: 
         }
         if recipients.is_empty() {
             // "Egypt’s priorities for … the €200m": the nearest state before it.
-            if let Some(m) = sent.ms.iter().rev().find(|m| m.end <= a.start && a.start - m.end < 120 && m.kind == EntityKind::Country && !m.nationality) {
+            if let Some(m) = sent.ms.iter().rev().find(|m| {
+                m.end <= a.start
+                    && a.start - m.end < 120
+                    && m.kind == EntityKind::Country
+                    && !m.nationality
+            }) {
                 recipients.push(m);
             }
         }
@@ -814,7 +984,13 @@ fn money_relations(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, out: 
             .ms
             .iter()
             .rev()
-            .find(|m| m.end <= a.start && a.start - m.end < 70 && funder_ok(m) && !recipients.iter().any(|r| r.entity == m.entity) && !is_reporter(text, res, m))
+            .find(|m| {
+                m.end <= a.start
+                    && a.start - m.end < 70
+                    && funder_ok(m)
+                    && !recipients.iter().any(|r| r.entity == m.entity)
+                    && !is_reporter(text, res, m)
+            })
             .map(|m| (*m).clone())
             .or_else(|| after_word(text, sent, a.end, &["by"], &funder_ok).into_iter().next())
             .or_else(|| default_eu(res, a.start));
@@ -827,7 +1003,14 @@ fn money_relations(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, out: 
             let qs = funder.start.min(a.start).max(sent.start);
             let qs = if funder.how == "default-eu" { a.start } else { qs };
             let ev = evidence(facts.doc, sent, qs.min(r.start), r.end.max(a.end), "funds.amount");
-            out.push(relation(&funder.entity, RelationKind::Funds, &r.entity, Some(a.value.clone()), when, ev));
+            out.push(relation(
+                &funder.entity,
+                RelationKind::Funds,
+                &r.entity,
+                Some(a.value.clone()),
+                when,
+                ev,
+            ));
         }
     }
 }

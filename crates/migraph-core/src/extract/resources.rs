@@ -407,7 +407,8 @@ impl Resources {
             Err(e) => {
                 // The built-in files are tested; should they ever fail, extraction
                 // still runs with an empty resource set and says why.
-                let diag = Diagnostic::error("ontology", format!("built-in resources unusable: {e}"));
+                let diag =
+                    Diagnostic::error("ontology", format!("built-in resources unusable: {e}"));
                 (Resources::empty(), vec![diag])
             }
         }
@@ -580,8 +581,11 @@ fn read_gazetteer(file: &SourceFile, b: &mut GazBuilder, diags: &mut Vec<Diagnos
             let country = get(country_col);
             if country.is_empty() {
                 diags.push(
-                    Diagnostic::warning(&file.name, format!("place {name:?} has no country; skipped"))
-                        .at_line(lineno),
+                    Diagnostic::warning(
+                        &file.name,
+                        format!("place {name:?} has no country; skipped"),
+                    )
+                    .at_line(lineno),
                 );
                 continue;
             }
@@ -594,7 +598,10 @@ fn read_gazetteer(file: &SourceFile, b: &mut GazBuilder, diags: &mut Vec<Diagnos
             match get(type_col).parse::<EntityKind>() {
                 Ok(k) => k,
                 Err(e) => {
-                    diags.push(Diagnostic::warning(&file.name, format!("{e}; line skipped")).at_line(lineno));
+                    diags.push(
+                        Diagnostic::warning(&file.name, format!("{e}; line skipped"))
+                            .at_line(lineno),
+                    );
                     continue;
                 }
             }
@@ -607,8 +614,11 @@ fn read_gazetteer(file: &SourceFile, b: &mut GazBuilder, diags: &mut Vec<Diagnos
                 entity.wikidata = Some(wikidata.to_owned());
             } else {
                 diags.push(
-                    Diagnostic::warning(&file.name, format!("bad wikidata id {wikidata:?}; ignored"))
-                        .at_line(lineno),
+                    Diagnostic::warning(
+                        &file.name,
+                        format!("bad wikidata id {wikidata:?}; ignored"),
+                    )
+                    .at_line(lineno),
                 );
             }
         }
@@ -681,8 +691,11 @@ fn build(
         match b.by_id.get(&EntityId::from_name(&country)) {
             Some(&i) => b.add_surface(i, &place, SurfaceKind::Place),
             None => diags.push(
-                Diagnostic::warning(&file, format!("place {place:?}: unknown country {country:?}; skipped"))
-                    .at_line(line),
+                Diagnostic::warning(
+                    &file,
+                    format!("place {place:?}: unknown country {country:?}; skipped"),
+                )
+                .at_line(line),
             ),
         }
     }
@@ -717,8 +730,11 @@ fn build(
                 Ok(r) => r,
                 Err(e) => {
                     diags.push(
-                        Diagnostic::warning(&f.name, format!("rule {}: {e}; rule skipped", spec.id))
-                            .at_line(line),
+                        Diagnostic::warning(
+                            &f.name,
+                            format!("rule {}: {e}; rule skipped", spec.id),
+                        )
+                        .at_line(line),
                     );
                     continue;
                 }
@@ -732,7 +748,10 @@ fn build(
                             diags.push(
                                 Diagnostic::warning(
                                     &f.name,
-                                    format!("rule {}: unknown {what} finder {s:?}; rule skipped", spec.id),
+                                    format!(
+                                        "rule {}: unknown {what} finder {s:?}; rule skipped",
+                                        spec.id
+                                    ),
                                 )
                                 .at_line(line),
                             );
@@ -751,7 +770,10 @@ fn build(
                 diags.push(
                     Diagnostic::warning(
                         &f.name,
-                        format!("rule {}: needs triggers, subject and object; rule skipped", spec.id),
+                        format!(
+                            "rule {}: needs triggers, subject and object; rule skipped",
+                            spec.id
+                        ),
                     )
                     .at_line(line),
                 );
@@ -823,7 +845,10 @@ fn build(
         let kind = match c.kind.parse::<EntityKind>() {
             Ok(k) => k,
             Err(e) => {
-                diags.push(Diagnostic::warning("patterns", format!("cue {:?}: {e}; skipped", c.words)));
+                diags.push(Diagnostic::warning(
+                    "patterns",
+                    format!("cue {:?}: {e}; skipped", c.words),
+                ));
                 continue;
             }
         };

@@ -61,7 +61,9 @@ fn res() -> &'static Resources {
 fn lines(text: &str) -> Vec<String> {
     let d = doc_from("t.txt", text, "2025-09-01".parse().ok());
     let x = extract(&d, res());
-    let name = |id: &EntityId| x.entities.iter().find(|e| &e.id == id).map(|e| e.name.clone()).unwrap_or_default();
+    let name = |id: &EntityId| {
+        x.entities.iter().find(|e| &e.id == id).map(|e| e.name.clone()).unwrap_or_default()
+    };
     let mut out: Vec<String> = x
         .relations
         .iter()
@@ -88,7 +90,10 @@ fn check(text: &str, expect: &[&str], forbid: &[&str]) {
         assert!(got.iter().any(|g| g == e), "missing {e:?} in {got:#?}\ntext: {text}");
     }
     for f in forbid {
-        assert!(!got.iter().any(|g| g.starts_with(f)), "unexpected {f:?} in {got:#?}\ntext: {text}");
+        assert!(
+            !got.iter().any(|g| g.starts_with(f)),
+            "unexpected {f:?} in {got:#?}\ntext: {text}"
+        );
     }
 }
 
