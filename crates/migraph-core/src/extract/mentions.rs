@@ -440,10 +440,13 @@ impl Ctx<'_> {
         // or "of <Country>" in the title, or the organisation before/after it.
         let mut span_start = s;
         let body: Option<(EntityId, EntityKind)> = match role.body.as_str() {
-            "country" => self.state_for_title(s, e).map(|(id, k, st)| {
-                span_start = span_start.min(st);
-                (id, k)
-            }),
+            "country" => self
+                .state_for_title(s, e)
+                .map(|(id, k, st)| {
+                    span_start = span_start.min(st);
+                    (id, k)
+                })
+                .or_else(|| self.recent_country(s)),
             "org" => self.org_for_title(s, e),
             fixed => {
                 let id = EntityId::from_name(fixed);
@@ -509,6 +512,19 @@ impl Ctx<'_> {
             nationality: false,
             prio: 3,
         });
+    }
+
+    /// A national title without its state ("Law Minister X"): the state the
+    /// text was just talking about, if one was named shortly before.
+    fn recent_country(&self, s: usize) -> Option<(EntityId, EntityKind)> {
+        self.cands
+            .iter()
+            .filter(|m| {
+                m.kind == EntityKind::Country && !m.nationality && m.end <= s && s - m.end < 300
+            })
+            .filter(|m| !self.text[m.end..s].contains("\n\n"))
+            .max_by_key(|m| m.end)
+            .map(|m| (m.entity.clone(), m.kind))
     }
 
     fn kind_of(&self, id: &EntityId) -> EntityKind {

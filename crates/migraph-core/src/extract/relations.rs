@@ -423,8 +423,20 @@ fn negated(text: &str, res: &Resources, sent: &Sent<'_>, a: usize, b: usize) -> 
     let before_toks: Vec<&Tok> = sent.toks.iter().filter(|t| t.end <= a && t.start >= cs).collect();
     let from = before_toks.len().saturating_sub(window);
     if let Some(first) = before_toks.get(from) {
-        let hay = text[first.start..a].to_lowercase();
-        if any_cue(&hay, &res.lexicon.hypothetical) {
+        // Case matters: "in May 2025" is a month, "may" a modal.
+        let hay = &text[first.start..a];
+        let at_start = first.start == sent.start;
+        let hit = res.lexicon.hypothetical.iter().any(|c| {
+            lower_has_word(hay, c)
+                || at_start && {
+                    let mut cap = c.clone();
+                    if let Some(f) = cap.get_mut(0..1) {
+                        f.make_ascii_uppercase();
+                    }
+                    hay.starts_with(&cap) && boundary_after(hay, cap.len())
+                }
+        });
+        if hit {
             return true;
         }
     }
@@ -505,19 +517,27 @@ fn find_args(
                 .map(|m| (*m).clone())
                 .take(1)
                 .collect(),
+            ArgFinder::Right if !subject && rule.all_objects => {
+                sent.ms.iter().filter(|m| m.start >= h.end && ok(m)).map(|m| (*m).clone()).collect()
+            }
             ArgFinder::Right => {
                 let preps: &[String] = if subject { &[] } else { &rule.object_preps };
                 let multi = if subject { rule.multi_subject } else { rule.multi_object };
-                right(text, sent, h.end, ci, &ok, preps, multi)
+                right(text, sent, h.end, ci, &ok, types, preps, multi)
             }
             ArgFinder::By => after_word(text, sent, h.start, &["by"], &ok),
             ArgFinder::From => after_word(text, sent, h.start, &["from"], &ok),
-            ArgFinder::Pair => pair(text, sent, h, &ok, subject),
+            ArgFinder::Pair => pair(text, sent, h, &ok, types, subject),
             ArgFinder::LeftOther => sent
                 .ms
                 .iter()
                 .rev()
-                .filter(|m| m.end <= h.start && ok(m) && !is_reporter(text, res, m))
+                .filter(|m| {
+                    m.end <= h.start
+                        && ok(m)
+                        && !is_reporter(text, res, m)
+                        && !matches!(m.how, "place" | "demonym-place")
+                })
                 .map(|m| (*m).clone())
                 .take(1)
                 .collect(),
@@ -534,20 +554,27 @@ fn find_args(
                 .filter(|m| other.is_none_or(|o| o.entity != m.entity))
                 .into_iter()
                 .collect(),
-            ArgFinder::MissionPlace => {
-                right(text, sent, h.end, ci, &|m: &Ment| m.kind == EntityKind::Mission, &[], false)
-                    .into_iter()
-                    .filter_map(|m| {
-                        let p = res.place_of(&m.entity)?;
-                        let kind = res.entity(&p).map(|e| e.kind).unwrap_or(EntityKind::Country);
-                        let mut x = Ment::synthetic(p, kind, m.start, "mission-place");
-                        x.end = m.end;
-                        Some(x)
-                    })
-                    .filter(|m| ok(m))
-                    .take(1)
-                    .collect()
-            }
+            ArgFinder::MissionPlace => right(
+                text,
+                sent,
+                h.end,
+                ci,
+                &|m: &Ment| m.kind == EntityKind::Mission,
+                &[EntityKind::Mission],
+                &[],
+                false,
+            )
+            .into_iter()
+            .filter_map(|m| {
+                let p = res.place_of(&m.entity)?;
+                let kind = res.entity(&p).map(|e| e.kind).unwrap_or(EntityKind::Country);
+                let mut x = Ment::synthetic(p, kind, m.start, "mission-place");
+                x.end = m.end;
+                Some(x)
+            })
+            .filter(|m| ok(m))
+            .take(1)
+            .collect(),
             ArgFinder::Previous => {
                 let first_word = sent.toks.first().map(|t| t.text(text)).unwrap_or("");
                 let anaphoric = matches!(first_word, "It" | "They" | "The" | "This" | "These");
@@ -591,12 +618,34 @@ fn left(
     if let Some(m) = in_clause {
         return vec![(*m).clone()];
     }
-    // A relative clause ("…, which provides …") takes its antecedent.
-    if ci > 0 && sent.clauses.has_antecedent(ci) {
-        let (ps, pe) = sent.clauses.span(ci - 1);
-        if let Some(m) = sent.ms.iter().rev().find(|m| m.start >= ps && m.end <= pe && ok(m)) {
-            return vec![(*m).clone()];
+    // A relative clause ("…, which provides advice, training …") takes its
+    // antecedent: walk back over comma-joined clauses without names to the
+    // "which" clause, then take the last suitable name before it (at most two
+    // clauses back, for "X – an organisation which …").
+    let mut k = ci;
+    loop {
+        if sent.clauses.has_antecedent(k) {
+            for back in 1..=2 {
+                let Some(j) = k.checked_sub(back) else { break };
+                let (ps, pe) = sent.clauses.span(j);
+                if let Some(m) =
+                    sent.ms.iter().rev().find(|m| m.start >= ps && m.end <= pe && ok(m))
+                {
+                    return vec![(*m).clone()];
+                }
+            }
+            break;
         }
+        if k == 0 || sent.clauses.hard[k] {
+            break;
+        }
+        let (ps, pe) = sent.clauses.span(k - 1);
+        if sent.ms.iter().any(|m| m.start >= ps && m.end <= pe)
+            && !sent.clauses.has_antecedent(k - 1)
+        {
+            break;
+        }
+        k -= 1;
     }
     // Right after a parenthesis ("X (Long Name) structure within …"): the clause before it.
     if ci >= 2 && text[..cs].trim_end().ends_with(')') {
@@ -630,12 +679,18 @@ fn left(
     Vec::new()
 }
 
+fn possessive_follows(text: &str, sent: &Sent<'_>, m: &Ment) -> bool {
+    sent.ms.iter().any(|n| n.start > m.end && possessive_gap(text, m.end, n.start))
+}
+
+#[allow(clippy::too_many_arguments)]
 fn right<'a>(
     text: &str,
     sent: &Sent<'a>,
     pos: usize,
     ci: usize,
     ok: &dyn Fn(&Ment) -> bool,
+    types: &[EntityKind],
     preps: &[String],
     multi: bool,
 ) -> Vec<Ment> {
@@ -653,7 +708,7 @@ fn right<'a>(
     }
     let limit = limit.min(pos + 160);
     let cand = sent.ms.iter().find(|m| {
-        m.start >= pos && m.end <= limit && ok(m) && {
+        m.start >= pos && m.end <= limit && kind_ok(m, types) && {
             preps.is_empty() || {
                 let gap = text[pos..m.start].to_lowercase();
                 let words: Vec<&str> =
@@ -662,7 +717,11 @@ fn right<'a>(
             }
         }
     });
-    let Some(first) = cand.copied() else { return Vec::new() };
+    // The nearest name of the right type is the argument; when it is not usable
+    // (it is the other argument: "cooperate with EU military"), there is none.
+    let Some(first) = cand.copied().filter(|m| ok(m) || possessive_follows(text, sent, m)) else {
+        return Vec::new();
+    };
     // "the UN’s Office for …": the possessed name, not the possessor.
     let possessed = |m: &'a Ment| -> &'a Ment {
         sent.ms
@@ -734,9 +793,13 @@ fn pair(
     sent: &Sent<'_>,
     h: &Hit<'_>,
     ok: &dyn Fn(&Ment) -> bool,
+    types: &[EntityKind],
     subject: bool,
 ) -> Vec<Ment> {
-    let ms: Vec<&Ment> = sent.ms.iter().copied().filter(|m| ok(m)).collect();
+    // Both halves must have an allowed type; `ok` (which also rejects the other
+    // argument) is applied to the half returned only.
+    let ms: Vec<&Ment> =
+        sent.ms.iter().copied().filter(|m| kind_ok(m, types) && !m.nationality).collect();
     let joiner = |a: &Ment, b: &Ment| {
         let g = text[a.end..b.start].trim_start_matches(['’', '\'']).trim().to_lowercase();
         matches!(
@@ -776,7 +839,10 @@ fn pair(
         }
     }
     match best {
-        Some((_, a, b)) => vec![if subject { a.clone() } else { b.clone() }],
+        Some((_, a, b)) => {
+            let m = if subject { a } else { b };
+            if ok(m) { vec![m.clone()] } else { Vec::new() }
+        }
         None => Vec::new(),
     }
 }
@@ -892,7 +958,8 @@ fn money_relations(
 ) {
     let text = facts.doc.text.as_str();
     let lower = text[sent.start..sent.end].to_lowercase();
-    if !any_cue(&lower, &res.lexicon.money_words) || any_cue(&lower, &res.lexicon.money_exclude) {
+    // An amount is itself a money word; prices and fees are not funding.
+    if any_cue(&lower, &res.lexicon.money_exclude) {
         return;
     }
     let recipient_ok = |m: &Ment| {

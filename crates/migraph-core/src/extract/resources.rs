@@ -208,6 +208,10 @@ pub(crate) struct RuleSpec {
     /// Whether coordinated objects ("X, Y and Z") all count.
     #[serde(default)]
     pub(crate) multi_object: bool,
+    /// Whether every allowed mention to the right in the sentence is an object
+    /// ("EU-funded programmes …, including A, a €8m B and the C project").
+    #[serde(default)]
+    pub(crate) all_objects: bool,
     /// Whether coordinated subjects found to the right ("presentations from X and Y") all count.
     #[serde(default)]
     pub(crate) multi_subject: bool,
@@ -303,6 +307,7 @@ pub(crate) struct Rule {
     pub(crate) object_preps: Vec<String>,
     pub(crate) multi_object: bool,
     pub(crate) multi_subject: bool,
+    pub(crate) all_objects: bool,
     pub(crate) object_body: bool,
     pub(crate) subject_body: bool,
     pub(crate) needs_money: bool,
@@ -792,6 +797,7 @@ fn build(
                 object_preps: spec.object_preps.iter().map(|p| p.to_lowercase()).collect(),
                 multi_object: spec.multi_object,
                 multi_subject: spec.multi_subject,
+                all_objects: spec.all_objects,
                 object_body: spec.object_body,
                 subject_body: spec.subject_body,
                 needs_money: spec.needs_money,

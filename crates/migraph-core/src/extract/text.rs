@@ -16,9 +16,13 @@ impl Tok {
         &text[self.start..self.end]
     }
 
-    /// Whether the word starts with an upper-case letter.
+    /// Whether the word is capitalised as a name word: it starts with an
+    /// upper-case letter and no hyphenated part is lower-case
+    /// ("Grande-Marlaska" is, "Paris-headquartered" and "EU-funded" are not).
     pub(crate) fn is_cap(&self, text: &str) -> bool {
-        self.text(text).chars().next().is_some_and(char::is_uppercase)
+        let w = self.text(text);
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.split('-').all(|p| p.chars().next().is_none_or(|c| !c.is_lowercase()))
     }
 }
 
