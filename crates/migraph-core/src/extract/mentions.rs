@@ -103,11 +103,6 @@ fn has(list: &[String], w: &str) -> bool {
 }
 
 impl Ctx<'_> {
-    fn tok_at(&self, pos: usize) -> Option<usize> {
-        let i = self.toks.partition_point(|t| t.end <= pos);
-        (i < self.toks.len() && self.toks[i].start <= pos).then_some(i)
-    }
-
     fn next_tok(&self, pos: usize) -> Option<usize> {
         let i = self.toks.partition_point(|t| t.start < pos);
         (i < self.toks.len()).then_some(i)

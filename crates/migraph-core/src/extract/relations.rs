@@ -95,7 +95,7 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
         };
         let body = text[start..end].trim();
         let question = body.ends_with('?');
-        let item = body.starts_with('-') || body.starts_with('•') || body.starts_with('*');
+        let item = is_list_item(text, start);
         if !item {
             carry.listing = None;
         }
@@ -118,6 +118,18 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
         }
     }
     out
+}
+
+/// Whether the sentence at `start` is a list item: its line starts with a
+/// bullet ("- ", "• ", "* ", "1.") before the sentence text (ingest keeps the
+/// marker out of the sentence span).
+fn is_list_item(text: &str, start: usize) -> bool {
+    let line_start = text[..start].rfind('\n').map(|p| p + 1).unwrap_or(0);
+    let lead = text[line_start..start].trim();
+    let rest = text[start..].trim_start();
+    matches!(lead, "-" | "•" | "*" | "–" | "·")
+        || !lead.is_empty() && lead.trim_end_matches(['.', ')']).chars().all(|c| c.is_ascii_digit())
+        || lead.is_empty() && (rest.starts_with("- ") || rest.starts_with("• "))
 }
 
 fn evidence(doc: &Document, sent: &Sent<'_>, qs: usize, qe: usize, rule: &str) -> Evidence {
@@ -883,7 +895,7 @@ fn pick_date(
         .filter(|d| d.start >= sent.start && d.end <= sent.end)
         .filter(|d| {
             let before = text[..d.start].trim_end().to_lowercase();
-            rel == RelationKind::Funds || !(before.ends_with(" for") || before.ends_with(" of"))
+            rel == RelationKind::Funds || !before.ends_with(" for")
         })
         .collect();
     if cands.is_empty() {
@@ -901,6 +913,10 @@ fn pick_date(
         return Some(d.value);
     }
     let n = sent.clauses.starts.len();
+    // Following clauses up to a contrast. Relative clauses date something else;
+    // a clause opening with a participle (", approved in 2024,") is an aside
+    // unless no later clause has a date (", resumed in late 2023").
+    let mut aside: Option<When> = None;
     for k in ci + 1..n {
         if sent.clauses.is_contrast(k) {
             break;
@@ -909,8 +925,15 @@ fn pick_date(
             continue;
         }
         if let Some(d) = in_clause(k).first() {
+            if sent.clauses.lead[k].ends_with("ed") {
+                aside = aside.or(Some(d.value));
+                continue;
+            }
             return Some(d.value);
         }
+    }
+    if aside.is_some() {
+        return aside;
     }
     for k in (0..ci).rev() {
         if sent.clauses.is_relative(k) {
