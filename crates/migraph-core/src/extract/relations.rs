@@ -328,8 +328,9 @@ fn rule_hits(
     for m in res.trigger_ac.find_overlapping_iter(s_text) {
         let t = &res.triggers[m.pattern().as_usize()];
         let (a, b) = (sent.start + m.start(), sent.start + m.end());
-        let apostrophe = s_text[m.start()..].starts_with(['’', '\'']);
-        if !apostrophe && !boundary_before(text, a) || !t.prefix && !boundary_after(text, b) {
+        // Triggers that start with punctuation ("’s", "-funded") attach to the word before.
+        let attached = s_text[m.start()..].chars().next().is_some_and(|c| !c.is_alphanumeric());
+        if !attached && !boundary_before(text, a) || !t.prefix && !boundary_after(text, b) {
             continue;
         }
         // Triggers inside a name ("Border Assistance Mission") are part of the name.
@@ -360,9 +361,13 @@ fn rule_hits(
             continue;
         }
         let subjects = find_args(facts, res, sent, carry, &h, &rule.subject, true, None);
-        for subj in subjects.iter().take(if rule.multi_subject { 8 } else { 1 }) {
+        for subj in
+            subjects.iter().take(if rule.multi_subject || rule.all_subjects { 8 } else { 1 })
+        {
             let objects = find_args(facts, res, sent, carry, &h, &rule.object, false, Some(subj));
-            for obj in objects.iter().take(if rule.multi_object { 8 } else { 1 }) {
+            for obj in
+                objects.iter().take(if rule.multi_object || rule.all_objects { 8 } else { 1 })
+            {
                 if subj.entity == obj.entity {
                     continue;
                 }
@@ -529,7 +534,9 @@ fn find_args(
                 .map(|m| (*m).clone())
                 .take(1)
                 .collect(),
-            ArgFinder::Right if !subject && rule.all_objects => {
+            ArgFinder::Right
+                if (!subject && rule.all_objects) || (subject && rule.all_subjects) =>
+            {
                 sent.ms.iter().filter(|m| m.start >= h.end && ok(m)).map(|m| (*m).clone()).collect()
             }
             ArgFinder::Right => {
@@ -658,6 +665,23 @@ fn left(
             break;
         }
         k -= 1;
+    }
+    // "X – an organisation which works with …": a relative pronoun inside the
+    // clause, with no name between it and the trigger, points back to X.
+    let rel = sent.toks.iter().rev().find(|t| {
+        t.start >= cs && t.end <= pos && matches!(t.text(text), "which" | "who" | "that")
+    });
+    if let Some(r) = rel {
+        if !sent.ms.iter().any(|m| m.start >= r.end && m.end <= pos) {
+            if let Some(m) = sent
+                .ms
+                .iter()
+                .rev()
+                .find(|m| m.end <= r.start && ok(m) && !is_reporter(text, res, m))
+            {
+                return vec![(*m).clone()];
+            }
+        }
     }
     // Right after a parenthesis ("X (Long Name) structure within …"): the clause before it.
     if ci >= 2 && text[..cs].trim_end().ends_with(')') {
@@ -946,7 +970,9 @@ fn pick_date(
     None
 }
 
-/// The amount stated for an object: in its clause and close to it.
+/// The amount stated for an object: in its clause, close to it, and with no
+/// other name between the two ("the €20m A initiative and the B project":
+/// the amount is A's, not B's).
 fn amount_near(facts: &DocFacts<'_>, sent: &Sent<'_>, obj: &Ment) -> Option<Money> {
     let ci = sent.clauses.index(obj.start);
     let (cs, ce) = sent.clauses.span(ci);
@@ -954,6 +980,10 @@ fn amount_near(facts: &DocFacts<'_>, sent: &Sent<'_>, obj: &Ment) -> Option<Mone
         .amounts
         .iter()
         .filter(|a| a.start >= cs.min(sent.end) && a.end <= ce.max(sent.start))
+        .filter(|a| {
+            let (lo, hi) = if a.start >= obj.end { (obj.end, a.start) } else { (a.end, obj.start) };
+            !sent.ms.iter().any(|m| m.start >= lo && m.end <= hi && m.start < m.end)
+        })
         .map(|a| {
             (
                 if a.start >= obj.end {

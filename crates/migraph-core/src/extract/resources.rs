@@ -212,6 +212,10 @@ pub(crate) struct RuleSpec {
     /// ("EU-funded programmes …, including A, a €8m B and the C project").
     #[serde(default)]
     pub(crate) all_objects: bool,
+    /// Whether every allowed mention to the right in the sentence is a subject
+    /// ("programmes in Africa, including A and B" → A, B operate in Africa).
+    #[serde(default)]
+    pub(crate) all_subjects: bool,
     /// Whether coordinated subjects found to the right ("presentations from X and Y") all count.
     #[serde(default)]
     pub(crate) multi_subject: bool,
@@ -308,6 +312,7 @@ pub(crate) struct Rule {
     pub(crate) multi_object: bool,
     pub(crate) multi_subject: bool,
     pub(crate) all_objects: bool,
+    pub(crate) all_subjects: bool,
     pub(crate) object_body: bool,
     pub(crate) subject_body: bool,
     pub(crate) needs_money: bool,
@@ -798,6 +803,7 @@ fn build(
                 multi_object: spec.multi_object,
                 multi_subject: spec.multi_subject,
                 all_objects: spec.all_objects,
+                all_subjects: spec.all_subjects,
                 object_body: spec.object_body,
                 subject_body: spec.subject_body,
                 needs_money: spec.needs_money,

@@ -104,3 +104,16 @@ fn builtin_resources_load_without_diagnostics() {
     assert!(r.entity_count() > 400);
     assert!(r.rule_count() > 20);
 }
+
+#[test]
+fn operates_in_lists_every_programme() {
+    check(
+        "The Union backs several EU-funded projects in the Sahel, among them the €20m AlphaNet initiative and the “BetaRoute” project.",
+        &[
+            "AlphaNet operatesIn Sahel",
+            "BetaRoute operatesIn Sahel",
+            "European Union funds BetaRoute",
+        ],
+        &[],
+    );
+}
