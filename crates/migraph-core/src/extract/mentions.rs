@@ -197,6 +197,22 @@ impl Ctx<'_> {
             let surface = self.res.surfaces[si].clone();
             let (id, kind) = self.gaz_entity(surface.entry);
             match surface.kind {
+                SurfaceKind::Name if kind == EntityKind::Person => {
+                    // A known office holder stands for the body they act for.
+                    let body =
+                        self.res.member_of(&id).and_then(|b| self.res.by_id.get(&b).copied());
+                    match body {
+                        Some(bi) => {
+                            let (bid, bk) = self.gaz_entity(bi);
+                            let mut x = Ment::synthetic(bid, bk, m.start(), "gazetteer-person");
+                            x.end = m.end();
+                            x.person = Some(id);
+                            x.prio = 1;
+                            self.cands.push(x);
+                        }
+                        None => self.push(m.start(), m.end(), id, kind, "gazetteer", 1),
+                    }
+                }
                 SurfaceKind::Name => self.push(m.start(), m.end(), id, kind, "gazetteer", 1),
                 SurfaceKind::Place => self.push(m.start(), m.end(), id, kind, "place", 1),
                 SurfaceKind::Demonym => {
@@ -431,23 +447,6 @@ impl Ctx<'_> {
         recent: &mut Vec<(String, EntityId, Option<EntityId>)>,
     ) {
         let text = self.text;
-        // The body: fixed, the state named by a demonym/country before the title
-        // or "of <Country>" in the title, or the organisation before/after it.
-        let mut span_start = s;
-        let body: Option<(EntityId, EntityKind)> = match role.body.as_str() {
-            "country" => self
-                .state_for_title(s, e)
-                .map(|(id, k, st)| {
-                    span_start = span_start.min(st);
-                    (id, k)
-                })
-                .or_else(|| self.recent_country(s)),
-            "org" => self.org_for_title(s, e),
-            fixed => {
-                let id = EntityId::from_name(fixed);
-                self.res.by_id.get(&id).copied().map(|i| self.gaz_entity(i))
-            }
-        };
         let named = self
             .name_after(e)
             .map(|r| (r, false))
@@ -475,18 +474,51 @@ impl Ctx<'_> {
             return;
         };
         let name = text[self.toks[f].start..self.toks[l].end].to_owned();
-        if self.res.by_id.contains_key(&EntityId::from_name(&name)) {
+        // A known office holder: the gazetteer says which body the title denotes.
+        let known = self.res.by_id.get(&EntityId::from_name(&name)).copied();
+        let known_body = match known {
+            Some(i) if self.res.entries[i].entity.kind == EntityKind::Person => {
+                let pid = self.res.entries[i].entity.id.clone();
+                self.res
+                    .member_of(&pid)
+                    .and_then(|b| self.res.by_id.get(&b).copied())
+                    .map(|bi| self.gaz_entity(bi))
+            }
             // A gazetteer name after a title ("the Commission President, Frontex") is not a person.
-            return;
-        }
-        let person = self.register(Entity::new(&name, EntityKind::Person, "discovered:role"));
+            Some(_) => return,
+            None => None,
+        };
+        // The body: fixed, the state named by a demonym/country before the title
+        // or "of <Country>" in the title, or the organisation before/after it.
+        let mut span_start = s;
+        let body: Option<(EntityId, EntityKind)> = match (&known_body, role.body.as_str()) {
+            (Some(b), _) => Some(b.clone()),
+            (None, "country") => self
+                .state_for_title(s, e)
+                .map(|(id, k, st)| {
+                    span_start = span_start.min(st);
+                    (id, k)
+                })
+                .or_else(|| self.recent_country(s)),
+            (None, "org") => self.org_for_title(s, e),
+            (None, fixed) => {
+                let id = EntityId::from_name(fixed);
+                self.res.by_id.get(&id).copied().map(|i| self.gaz_entity(i))
+            }
+        };
+        let member = role.member || known_body.is_some();
+        let acts = role.acts_for_body || known_body.is_some();
+        let person = match known {
+            Some(i) => self.gaz_entity(i).0,
+            None => self.register(Entity::new(&name, EntityKind::Person, "discovered:role")),
+        };
         let (ms, me) =
             if before { (self.toks[f].start, e) } else { (span_start, self.toks[l].end) };
         let (entity, kind) = match &body {
-            Some((b, k)) if role.acts_for_body => (b.clone(), *k),
+            Some((b, k)) if acts => (b.clone(), *k),
             _ => (person.clone(), EntityKind::Person),
         };
-        if role.member {
+        if member {
             if let Some((b, _)) = &body {
                 self.found.roles.push(RoleFact {
                     person: person.clone(),
@@ -756,6 +788,19 @@ impl Ctx<'_> {
             let end = self.toks[last].end;
             let name = &text[start..end];
             let Some(kind) = self.cue_kind(name) else { continue };
+            // "Italian Ministry of Interior": a state's government body is the state.
+            if f < last {
+                let w0 = self.word(f);
+                let w1 = self.word(f + 1);
+                let demonym = self
+                    .res
+                    .surfaces
+                    .iter()
+                    .any(|x| x.kind == SurfaceKind::Demonym && x.text == w0);
+                if demonym && has(&self.res.lexicon.government_words, w1) {
+                    continue;
+                }
+            }
             // The cue must end the name or be followed by a connector phrase; a cue
             // at the start ("Mission statement") is not enough.
             let first_word = self.word(f);
