@@ -549,7 +549,6 @@ impl Ctx<'_> {
             .filter(|m| {
                 m.kind == EntityKind::Country && !m.nationality && m.end <= s && s - m.end < 300
             })
-            .filter(|m| !self.text[m.end..s].contains("\n\n"))
             .max_by_key(|m| m.end)
             .map(|m| (m.entity.clone(), m.kind))
     }

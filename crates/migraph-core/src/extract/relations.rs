@@ -48,8 +48,9 @@ struct Carry {
     meeting: Option<Meeting>,
     /// A "will meet to discuss:" list in progress: its holder and date.
     listing: Option<Meeting>,
-    /// First mention of the previous sentence ("The programme …" refers to it).
-    previous_first: Option<Ment>,
+    /// First mentions of the last few sentences, newest last ("The programme …"
+    /// refers to the latest suitable one).
+    previous_first: Vec<Ment>,
     /// The latest person acting in office (for "I", "we", "he").
     speaker: Option<Ment>,
 }
@@ -110,7 +111,12 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
             }
             money_relations(facts, res, &sent, &mut out);
         }
-        carry.previous_first = sent.ms.first().map(|m| (*m).clone());
+        if let Some(m) = sent.ms.first() {
+            carry.previous_first.push((*m).clone());
+            if carry.previous_first.len() > 3 {
+                carry.previous_first.remove(0);
+            }
+        }
         if let Some(p) =
             sent.ms.iter().rev().find(|m| m.person.is_some() && m.kind != EntityKind::Person)
         {
@@ -600,8 +606,10 @@ fn find_args(
                 let own_left = sent.ms.iter().any(|m| m.end <= h.start && ok(m));
                 carry
                     .previous_first
-                    .clone()
-                    .filter(|m| anaphoric && !own_left && ok(m))
+                    .iter()
+                    .rev()
+                    .find(|m| anaphoric && !own_left && ok(m))
+                    .cloned()
                     .map(|mut m| {
                         m.start = h.start;
                         m.end = h.end;
@@ -1090,7 +1098,7 @@ fn money_relations(
             // "Egypt’s priorities for … the €200m": the nearest state before it.
             if let Some(m) = sent.ms.iter().rev().find(|m| {
                 m.end <= a.start
-                    && a.start - m.end < 120
+                    && a.start - m.end < 200
                     && m.kind == EntityKind::Country
                     && !m.nationality
             }) {

@@ -117,3 +117,12 @@ fn operates_in_lists_every_programme() {
         &[],
     );
 }
+
+#[test]
+fn funds_amount_goes_to_the_state_named_before_it() {
+    check(
+        "It struck a bargain with Jordan in 2019 to host refugees in exchange for about 3 billion euros ($3.3 billion).",
+        &["European Union funds Jordan 3000000000 @2019"],
+        &[],
+    );
+}
