@@ -50,6 +50,8 @@ impl Ment {
 /// A `memberOf` fact read off a role title, with the span that states it.
 #[derive(Debug, Clone)]
 pub(crate) struct RoleFact {
+    /// Rule id for the evidence.
+    pub(crate) rule: &'static str,
     pub(crate) person: EntityId,
     pub(crate) body: EntityId,
     pub(crate) start: usize,
@@ -85,6 +87,7 @@ pub(crate) fn find(text: &str, res: &Resources) -> Found {
     let mut cx = Ctx { text, toks: tokens(text), res, found: Found::default(), cands: Vec::new() };
     cx.gazetteer();
     cx.roles();
+    cx.people_of_orgs();
     cx.acronyms();
     cx.cue_names();
     cx.group_names();
@@ -521,6 +524,7 @@ impl Ctx<'_> {
         if member {
             if let Some((b, _)) = &body {
                 self.found.roles.push(RoleFact {
+                    rule: "memberOf.role-title",
                     person: person.clone(),
                     body: b.clone(),
                     start: ms,
@@ -627,6 +631,93 @@ impl Ctx<'_> {
             }
         }
         None
+    }
+
+    /// "Susanna Zanfrini of the International Rescue Committee": a two- or
+    /// three-word personal name right before "of (the) <organisation>" is a
+    /// person speaking for that organisation (`memberOf`).
+    fn people_of_orgs(&mut self) {
+        let text = self.text;
+        let orgs: Vec<Ment> = self
+            .cands
+            .iter()
+            .filter(|m| {
+                matches!(
+                    m.kind,
+                    EntityKind::NGO
+                        | EntityKind::InternationalOrganisation
+                        | EntityKind::EUAgency
+                        | EntityKind::Company
+                )
+            })
+            .cloned()
+            .collect();
+        for org in orgs {
+            let before = &text[..org.start];
+            let cut = if let Some(b) = before.strip_suffix(" of the ") {
+                b.len()
+            } else if let Some(b) = before.strip_suffix(" of ") {
+                b.len()
+            } else {
+                continue;
+            };
+            let Some(last) = self.prev_tok(cut) else { continue };
+            if self.toks[last].end != cut {
+                continue;
+            }
+            let mut first = last;
+            while first > 0 && last - first < 2 {
+                let p = first - 1;
+                if &text[self.toks[p].end..self.toks[first].start] != " "
+                    || !self.toks[p].is_cap(text)
+                {
+                    break;
+                }
+                first = p;
+            }
+            let words: Vec<&str> = (first..=last).map(|k| self.word(k)).collect();
+            let lx = &self.res.lexicon;
+            let name_like = words.len() >= 2
+                && words.iter().all(|w| {
+                    w.chars().next().is_some_and(char::is_uppercase)
+                        && w.chars().skip(1).all(|c| c.is_lowercase() || c == '-')
+                        && !has(&lx.title_words, w)
+                        && !has(&lx.honorifics, w)
+                        && !DETERMINERS.contains(w)
+                });
+            let (s, e) = (self.toks[first].start, self.toks[last].end);
+            if !name_like
+                || self.cands.iter().any(|m| m.start < e && s < m.end)
+                || self.cue_kind(&text[s..e]).is_some()
+            {
+                continue;
+            }
+            // A sentence-initial capitalised word may be an ordinary word; names
+            // mid-sentence or at a sentence start both pass, but not after a determiner.
+            let name = text[s..e].to_owned();
+            if self.res.surfaces.iter().any(|x| words.contains(&x.text.as_str())) {
+                continue;
+            }
+            let person =
+                self.register(Entity::new(&name, EntityKind::Person, "discovered:person-of-org"));
+            self.found.roles.push(RoleFact {
+                rule: "memberOf.person-of-org",
+                person: person.clone(),
+                body: org.entity.clone(),
+                start: s,
+                end: org.end,
+            });
+            self.cands.push(Ment {
+                start: s,
+                end: e,
+                entity: person.clone(),
+                kind: EntityKind::Person,
+                how: "person-of-org",
+                person: Some(person),
+                nationality: false,
+                prio: 2,
+            });
+        }
     }
 
     /// "Long Name (ACR)" and "ACR (Long Name)".

@@ -194,7 +194,7 @@ fn role_relations(facts: &DocFacts<'_>, out: &mut Vec<Relation>) {
             clauses: Clauses::new(&doc.text, s.span.start, s.span.end.min(doc.text.len())),
             toks: Vec::new(),
         };
-        let ev = evidence(doc, &sent, r.start, r.end, "memberOf.role-title");
+        let ev = evidence(doc, &sent, r.start, r.end, r.rule);
         out.push(relation(&r.person, RelationKind::MemberOf, &r.body, None, None, ev));
     }
 }
