@@ -254,11 +254,14 @@ fn update_meeting(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, carry:
                 continue;
             }
             let abs = sent.start + p;
+            // The most specific body wins (a working party over the Council
+            // that holds it), then the nearest.
             for m in sent.ms.iter().filter(|m| is_body(m, facts)) {
                 let d =
                     if m.end <= abs { abs - m.end } else { m.start.saturating_sub(abs + w.len()) };
-                if d < 80 && best.is_none_or(|(bd, _)| d < bd) {
-                    best = Some((d, m));
+                let key = body_rank(m, facts) * 1000 + d;
+                if d < 80 && best.is_none_or(|(bd, _)| key < bd) {
+                    best = Some((key, m));
                 }
             }
             if let Some((_, m)) = best {
@@ -266,6 +269,23 @@ fn update_meeting(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, carry:
                 carry.meeting = Some(Meeting { body: m.entity.clone(), when });
             }
         }
+    }
+}
+
+/// 0 for committees, working parties and boards, 1 for presidencies, 2 for
+/// councils and parliaments as a whole.
+fn body_rank(m: &Ment, facts: &DocFacts<'_>) -> usize {
+    let name =
+        facts.found.entities.get(&m.entity).map(|e| e.name.to_lowercase()).unwrap_or_default();
+    if ["committee", "working party", "working group", "board", "subcommittee"]
+        .iter()
+        .any(|w| name.contains(w))
+    {
+        0
+    } else if name.contains("presidency") {
+        1
+    } else {
+        2
     }
 }
 
@@ -317,6 +337,7 @@ fn is_reporter(text: &str, res: &Resources, m: &Ment) -> bool {
 
 struct Hit<'a> {
     rule: &'a Rule,
+    rule_index: usize,
     start: usize,
     end: usize,
 }
@@ -330,7 +351,7 @@ fn rule_hits(
     let text = facts.doc.text.as_str();
     let s_text = &text[sent.start..sent.end];
     let lower = s_text.to_lowercase();
-    let mut hits = Vec::new();
+    let mut hits: Vec<Hit<'_>> = Vec::new();
     for m in res.trigger_ac.find_overlapping_iter(s_text) {
         let t = &res.triggers[m.pattern().as_usize()];
         let (a, b) = (sent.start + m.start(), sent.start + m.end());
@@ -348,13 +369,22 @@ fn rule_hits(
         }) {
             continue;
         }
-        hits.push(Hit { rule: &res.rules[t.rule], start: a, end: b });
+        hits.push(Hit { rule: &res.rules[t.rule], rule_index: t.rule, start: a, end: b });
     }
     let money_sentence = any_cue(&lower, &res.lexicon.money_words)
         || facts.amounts.iter().any(|x| x.start >= sent.start && x.end <= sent.end);
-    let mut out = Vec::new();
+    let mut out: Vec<Relation> = Vec::new();
+    // Rules are tried in file order; once one has produced a relation of a kind
+    // from a trigger, later rules of that kind skip overlapping triggers (the
+    // explicit "cooperation between A and B" beats the generic "cooperation").
+    let mut claimed: Vec<(RelationKind, usize, usize)> = Vec::new();
+    hits.sort_by_key(|h| (h.rule_index, h.start));
     for h in hits {
         let rule = h.rule;
+        if claimed.iter().any(|&(k, a, b)| k == rule.relation && a < h.end && h.start < b) {
+            continue;
+        }
+        let before = out.len();
         if rule.needs_money && !money_sentence {
             continue;
         }
@@ -416,9 +446,24 @@ fn rule_hits(
                 } else {
                     None
                 };
+                // A city named as where a meeting happens is not a party to it.
+                if rule.relation == RelationKind::MeetsWith
+                    && obj.how == "place"
+                    && text[..obj.start].trim_end().ends_with(" in")
+                {
+                    continue;
+                }
+                // A presentation to a named body makes that body's meeting the
+                // current one for later sentences ("Members discussed …").
+                if rule.relation == RelationKind::PresentsTo && obj.how != "context" {
+                    carry.meeting = Some(Meeting { body: obj.entity.clone(), when });
+                }
                 let ev = evidence(facts.doc, sent, qs, qe, &rule.id);
                 out.push(relation(&subj.entity, rule.relation, &obj.entity, money, when, ev));
             }
+        }
+        if out.len() > before {
+            claimed.push((rule.relation, h.start, h.end));
         }
         // "… will meet to discuss:" opens an agenda list held by the subject.
         if rule.relation == RelationKind::Discusses && s_text.trim_end().ends_with(':') {
