@@ -67,7 +67,42 @@ pub(crate) struct Found {
 }
 
 const CONNECTORS: &[&str] =
-    &["of", "for", "on", "and", "the", "in", "de", "des", "du", "la", "pour", "to"];
+    &["of", "for", "on", "and", "the", "in", "de", "des", "du", "la", "pour"];
+/// Capitalised words that start a sentence or phrase, not a name.
+const NON_NAME_STARTS: &[&str] = &[
+    "In",
+    "On",
+    "At",
+    "By",
+    "From",
+    "After",
+    "Before",
+    "During",
+    "Since",
+    "Last",
+    "Meanwhile",
+    "Under",
+    "For",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 const DETERMINERS: &[&str] = &["The", "A", "An", "This", "That", "These", "Its", "Their", "Our"];
 const PARTICLES: &[&str] = &[
     "von", "der", "van", "den", "de", "da", "di", "al", "el", "bin", "ben", "le", "la", "du",
@@ -271,6 +306,20 @@ impl Ctx<'_> {
         } else {
             None
         };
+        // "Senegalese police" (lower case) is the state's police: the state itself.
+        let auth = auth.filter(|(noun, last)| {
+            let written = &text[self.toks[n].start..self.toks[*last].end];
+            let generic = ["police", "army", "forces", "gendarmerie"]
+                .iter()
+                .any(|g| noun.to_lowercase().contains(g));
+            !(generic && written.chars().next().is_some_and(char::is_lowercase))
+        });
+        if auth.is_none()
+            && ["police", "army", "forces", "gendarmerie"].contains(&w1.to_lowercase().as_str())
+        {
+            self.push(start, self.toks[n].end, id, kind, "demonym", 1);
+            return;
+        }
         if let Some((noun, last)) = auth {
             let canon = canonical_authority(&lx.authority_nouns, &noun);
             let name = format!("{demonym_text} {canon}");
@@ -847,6 +896,7 @@ impl Ctx<'_> {
                     last = j;
                     j += 1;
                 } else if CONNECTORS.contains(&self.word(j))
+                    && self.word(j) != "the"
                     && j + 1 < n
                     && self.toks[j + 1].is_cap(text)
                     && &text[self.toks[j].end..self.toks[j + 1].start] == " "
@@ -858,7 +908,11 @@ impl Ctx<'_> {
             }
             i = last + 1;
             let mut f = first;
-            while f < last && DETERMINERS.contains(&self.word(f)) {
+            while f < last
+                && (DETERMINERS.contains(&self.word(f))
+                    || NON_NAME_STARTS.contains(&self.word(f))
+                    || self.word(f) == "the")
+            {
                 f += 1;
             }
             // A leading "EU-Armenia" compound names the parties, not the body.

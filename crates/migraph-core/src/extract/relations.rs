@@ -459,7 +459,16 @@ fn rule_hits(
                     carry.meeting = Some(Meeting { body: obj.entity.clone(), when });
                 }
                 let ev = evidence(facts.doc, sent, qs, qe, &rule.id);
-                out.push(relation(&subj.entity, rule.relation, &obj.entity, money, when, ev));
+                // Agreements between a state and the EU side are written EU first.
+                let swap = rule.relation == RelationKind::NegotiatesAgreementWith
+                    && subj.kind == EntityKind::Country
+                    && matches!(
+                        obj.kind,
+                        EntityKind::EUInstitution | EntityKind::EUAgency | EntityKind::Mission
+                    );
+                let (s_id, o_id) =
+                    if swap { (&obj.entity, &subj.entity) } else { (&subj.entity, &obj.entity) };
+                out.push(relation(s_id, rule.relation, o_id, money, when, ev));
             }
         }
         if out.len() > before {
@@ -508,9 +517,14 @@ fn negated(text: &str, res: &Resources, sent: &Sent<'_>, a: usize, b: usize) -> 
             return true;
         }
     }
+    // After the trigger: its own clause and the later clauses of the sentence,
+    // except relative clauses ("…, which had stalled, resumed …" is not cancelled).
     let mut after = text[b..ce.max(b)].to_lowercase();
-    if ci + 1 < sent.clauses.starts.len() && sent.clauses.is_contrast(ci + 1) {
-        let (ns, ne) = sent.clauses.span(ci + 1);
+    for k in ci + 1..sent.clauses.starts.len() {
+        if sent.clauses.has_antecedent(k) {
+            continue;
+        }
+        let (ns, ne) = sent.clauses.span(k);
         after.push(' ');
         after.push_str(&text[ns..ne].to_lowercase());
     }
@@ -544,6 +558,7 @@ fn find_args(
             && !(!subject && rule.object_body && !is_body(m, facts))
             && !(subject && rule.subject_body && !is_body(m, facts))
             && !(subject && m.nationality)
+            && !(subject && matches!(m.how, "place" | "demonym-place"))
             && !(m.nationality
                 && !matches!(
                     rule.relation,
@@ -688,7 +703,16 @@ fn left(
         .rev()
         .find(|m| m.end <= pos && m.start >= cs && ok(m) && !is_reporter(text, res, m));
     if let Some(m) = in_clause {
-        return vec![(*m).clone()];
+        // "The Hungarian Presidency of the Council gave …": the head, not its complement.
+        let head = sent.ms.iter().rev().find(|n| {
+            n.end <= m.start
+                && {
+                    let g = text[n.end..m.start].trim();
+                    g == "of the" || g == "of"
+                }
+                && ok(n)
+        });
+        return vec![(*head.unwrap_or(m)).clone()];
     }
     // A relative clause ("…, which provides advice, training …") takes its
     // antecedent: walk back over comma-joined clauses without names to the
