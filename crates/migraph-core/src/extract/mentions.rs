@@ -1109,8 +1109,16 @@ impl Ctx<'_> {
             }
         }
         // Anaphoric nouns: the most recent entity whose name holds the noun.
-        const ANAPHORS: &[&str] =
-            &["presidency", "working party", "subcommittee", "committee", "mission", "trust fund"];
+        const ANAPHORS: &[&str] = &[
+            "presidency",
+            "working party",
+            "subcommittee",
+            "committee",
+            "mission",
+            "trust fund",
+            "agency",
+            "board",
+        ];
         let lower = text.to_ascii_lowercase();
         let mut extra = Vec::new();
         for noun in ANAPHORS {
@@ -1131,10 +1139,10 @@ impl Ctx<'_> {
                     .iter()
                     .filter(|m| m.end <= pos && m.how != "coref")
                     .filter(|m| {
-                        self.found
-                            .entities
-                            .get(&m.entity)
-                            .is_some_and(|e| e.name.to_lowercase().contains(noun))
+                        self.found.entities.get(&m.entity).is_some_and(|e| {
+                            e.name.to_lowercase().contains(noun)
+                                || e.aliases.iter().any(|a| a.to_lowercase().contains(noun))
+                        })
                     })
                     .max_by_key(|m| m.end)
                     .cloned();
