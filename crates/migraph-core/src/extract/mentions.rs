@@ -66,8 +66,7 @@ pub(crate) struct Found {
     pub(crate) roles: Vec<RoleFact>,
 }
 
-const CONNECTORS: &[&str] =
-    &["of", "for", "on", "and", "the", "in", "de", "des", "du", "la", "pour"];
+const CONNECTORS: &[&str] = &["of", "for", "on", "and", "the", "de", "des", "du", "la", "pour"];
 /// Capitalised words that start a sentence or phrase, not a name.
 const NON_NAME_STARTS: &[&str] = &[
     "In",

@@ -422,9 +422,15 @@ fn rule_hits(
                     .max()
                     .unwrap_or(h.end);
                 let from_context = subj.how == "context" || obj.how == "context";
-                let mut when =
-                    pick_date(facts, sent, h.start.min(obj.start.max(sent.start)), rule.relation);
-                if when.is_none() && from_context {
+                // Structure (who belongs to what) is not an event: no date.
+                let structural =
+                    matches!(rule.relation, RelationKind::PartOf | RelationKind::MemberOf);
+                let mut when = if structural {
+                    None
+                } else {
+                    pick_date(facts, sent, h.start.min(obj.start.max(sent.start)), rule.relation)
+                };
+                if when.is_none() && from_context && !structural {
                     when = carry.meeting.as_ref().and_then(|m| m.when);
                 }
                 if when.is_none()
