@@ -505,22 +505,21 @@ impl Ctx<'_> {
         let Some(((f, l), before)) = named else {
             // "the Commissioner", "the President": the latest holder of that title.
             let prev = self.prev_tok(s).map(|p| self.word(p).to_owned());
-            if prev.as_deref() == Some("the") {
-                if let Some((_, ent, person)) =
+            if prev.as_deref() == Some("the")
+                && let Some((_, ent, person)) =
                     recent.iter().rev().find(|(t, _, _)| t == title_lc).cloned()
-                {
-                    let kind = self.kind_of(&ent);
-                    self.cands.push(Ment {
-                        start: s,
-                        end: e,
-                        entity: ent,
-                        kind,
-                        how: "coref-title",
-                        person,
-                        nationality: false,
-                        prio: 2,
-                    });
-                }
+            {
+                let kind = self.kind_of(&ent);
+                self.cands.push(Ment {
+                    start: s,
+                    end: e,
+                    entity: ent,
+                    kind,
+                    how: "coref-title",
+                    person,
+                    nationality: false,
+                    prio: 2,
+                });
             }
             return;
         };
@@ -569,16 +568,14 @@ impl Ctx<'_> {
             Some((b, k)) if acts => (b.clone(), *k),
             _ => (person.clone(), EntityKind::Person),
         };
-        if member {
-            if let Some((b, _)) = &body {
-                self.found.roles.push(RoleFact {
-                    rule: "memberOf.role-title",
-                    person: person.clone(),
-                    body: b.clone(),
-                    start: ms,
-                    end: me,
-                });
-            }
+        if member && let Some((b, _)) = &body {
+            self.found.roles.push(RoleFact {
+                rule: "memberOf.role-title",
+                person: person.clone(),
+                body: b.clone(),
+                start: ms,
+                end: me,
+            });
         }
         recent.push((title_lc.to_owned(), entity.clone(), Some(person.clone())));
         self.cands.push(Ment {
@@ -634,13 +631,12 @@ impl Ctx<'_> {
         // Demonyms directly before the title are not candidates yet: check the surface table.
         let p = self.prev_tok(s)?;
         let w = self.word(p);
-        if self.text[self.toks[p].end..s].trim().is_empty() {
-            if let Some(sf) =
+        if self.text[self.toks[p].end..s].trim().is_empty()
+            && let Some(sf) =
                 self.res.surfaces.iter().find(|sf| sf.kind == SurfaceKind::Demonym && sf.text == w)
-            {
-                let (id, k) = self.gaz_entity(sf.entry);
-                return Some((id, k, self.toks[p].start));
-            }
+        {
+            let (id, k) = self.gaz_entity(sf.entry);
+            return Some((id, k, self.toks[p].start));
         }
         // "… of Belgium" within a few words after the title.
         let window_end = (e + 60).min(self.text.len());
@@ -788,16 +784,16 @@ impl Ctx<'_> {
                     defs.push((inner.to_owned(), m.entity.clone(), m.kind));
                     continue;
                 }
-                if let Some((ls, name)) = self.cap_run_ending_at(before_end) {
-                    if initials_match(inner, &name) {
-                        // Without a cue word the type is unknown: no entity is made up.
-                        let Some(kind) = self.cue_kind(&name) else { continue };
-                        let mut ent = Entity::new(&name, kind, "discovered:acronym");
-                        ent.aliases.push(inner.to_owned());
-                        let id = self.register(ent);
-                        self.push(ls, before_end, id.clone(), kind, "acronym-definition", 2);
-                        defs.push((inner.to_owned(), id, kind));
-                    }
+                if let Some((ls, name)) = self.cap_run_ending_at(before_end)
+                    && initials_match(inner, &name)
+                {
+                    // Without a cue word the type is unknown: no entity is made up.
+                    let Some(kind) = self.cue_kind(&name) else { continue };
+                    let mut ent = Entity::new(&name, kind, "discovered:acronym");
+                    ent.aliases.push(inner.to_owned());
+                    let id = self.register(ent);
+                    self.push(ls, before_end, id.clone(), kind, "acronym-definition", 2);
+                    defs.push((inner.to_owned(), id, kind));
                 }
             } else if inner.chars().next().is_some_and(char::is_uppercase) && inner.contains(' ') {
                 // "ACR (Long Name)": the acronym written first.
@@ -979,12 +975,13 @@ impl Ctx<'_> {
                 continue;
             }
             // Name before the noun: "the Defend Europe group".
-            if k > 0 && self.toks[k - 1].is_cap(text) && &text[self.toks[k - 1].end..t.start] == " "
+            if k > 0
+                && self.toks[k - 1].is_cap(text)
+                && &text[self.toks[k - 1].end..t.start] == " "
+                && let Some((s, name)) = self.cap_run_ending_at(self.toks[k - 1].end)
             {
-                if let Some((s, name)) = self.cap_run_ending_at(self.toks[k - 1].end) {
-                    let e = s + name.len();
-                    self.discover_group(s, e);
-                }
+                let e = s + name.len();
+                self.discover_group(s, e);
             }
         }
     }
@@ -1233,7 +1230,7 @@ fn is_acronym(s: &str) -> bool {
 /// "International Centre for Migration Policy Development").
 fn initials_match(acr: &str, name: &str) -> bool {
     let initials: Vec<char> = name
-        .split(|c: char| c == ' ' || c == '-')
+        .split([' ', '-'])
         .filter_map(|w| w.chars().next())
         .map(|c| c.to_ascii_uppercase())
         .collect();

@@ -481,12 +481,13 @@ fn rule_hits(
             claimed.push((rule.relation, h.start, h.end));
         }
         // "… will meet to discuss:" opens an agenda list held by the subject.
-        if rule.relation == RelationKind::Discusses && s_text.trim_end().ends_with(':') {
-            if let Some(subj) = subjects.first() {
-                let when = pick_date(facts, sent, h.start, rule.relation)
-                    .or_else(|| carry.meeting.as_ref().and_then(|m| m.when));
-                carry.listing = Some(Meeting { body: subj.entity.clone(), when });
-            }
+        if rule.relation == RelationKind::Discusses
+            && s_text.trim_end().ends_with(':')
+            && let Some(subj) = subjects.first()
+        {
+            let when = pick_date(facts, sent, h.start, rule.relation)
+                .or_else(|| carry.meeting.as_ref().and_then(|m| m.when));
+            carry.listing = Some(Meeting { body: subj.entity.clone(), when });
         }
     }
     out
@@ -557,19 +558,20 @@ fn find_args(
     let text = facts.doc.text.as_str();
     let rule = h.rule;
     let types: &[EntityKind] = if subject { &rule.subject_types } else { &rule.object_types };
+    // A nationality ("Afghan migrants") is only ever the object of a return or a
+    // measure; places and nationalities never act.
+    let nationality_ok =
+        matches!(rule.relation, RelationKind::ReturnsMigrantsTo | RelationKind::ImposesMeasureOn);
     let ok = |m: &Ment| {
+        let body_ok =
+            if subject { !rule.subject_body } else { !rule.object_body } || is_body(m, facts);
+        let actor_ok = !subject || !(m.nationality || matches!(m.how, "place" | "demonym-place"));
         kind_ok(m, types)
             && other
                 .is_none_or(|o| o.entity != m.entity && !(o.start == m.start && o.how != "context"))
-            && !(!subject && rule.object_body && !is_body(m, facts))
-            && !(subject && rule.subject_body && !is_body(m, facts))
-            && !(subject && m.nationality)
-            && !(subject && matches!(m.how, "place" | "demonym-place"))
-            && !(m.nationality
-                && !matches!(
-                    rule.relation,
-                    RelationKind::ReturnsMigrantsTo | RelationKind::ImposesMeasureOn
-                ))
+            && body_ok
+            && actor_ok
+            && (!m.nationality || nationality_ok)
     };
     let ci = sent.clauses.index(h.start);
     for f in finders {
@@ -754,17 +756,12 @@ fn left(
     let rel = sent.toks.iter().rev().find(|t| {
         t.start >= cs && t.end <= pos && matches!(t.text(text), "which" | "who" | "that")
     });
-    if let Some(r) = rel {
-        if !sent.ms.iter().any(|m| m.start >= r.end && m.end <= pos) {
-            if let Some(m) = sent
-                .ms
-                .iter()
-                .rev()
-                .find(|m| m.end <= r.start && ok(m) && !is_reporter(text, res, m))
-            {
-                return vec![(*m).clone()];
-            }
-        }
+    if let Some(r) = rel
+        && !sent.ms.iter().any(|m| m.start >= r.end && m.end <= pos)
+        && let Some(m) =
+            sent.ms.iter().rev().find(|m| m.end <= r.start && ok(m) && !is_reporter(text, res, m))
+    {
+        return vec![(*m).clone()];
     }
     // Right after a parenthesis ("X (Long Name) structure within …"): the clause before it.
     if ci >= 2 && text[..cs].trim_end().ends_with(')') {
@@ -777,12 +774,11 @@ fn left(
     let possessive_pronoun = sent.toks.iter().any(|t| {
         t.start >= cs && t.end <= pos && matches!(t.text(text), "its" | "their" | "Its" | "Their")
     });
-    if possessive_pronoun {
-        if let Some(m) =
+    if possessive_pronoun
+        && let Some(m) =
             sent.ms.iter().rev().find(|m| m.end <= pos && ok(m) && !is_reporter(text, res, m))
-        {
-            return vec![(*m).clone()];
-        }
+    {
+        return vec![(*m).clone()];
     }
     // "I", "we", "he" before the trigger: the person speaking, in office.
     let pron = sent.toks.iter().any(|t| {
@@ -790,10 +786,8 @@ fn left(
             && t.end <= pos
             && matches!(t.text(text), "I" | "we" | "We" | "he" | "He" | "she" | "She")
     });
-    if pron {
-        if let Some(sp) = carry.speaker.clone().filter(|m| ok(m)) {
-            return vec![sp];
-        }
+    if pron && let Some(sp) = carry.speaker.clone().filter(|m| ok(m)) {
+        return vec![sp];
     }
     Vec::new()
 }
