@@ -95,6 +95,12 @@ fn multi_view() -> ViewOptions {
     }
 }
 
+/// Says why a reader check did not run; the test then passes without checking.
+#[expect(clippy::print_stderr, reason = "tells the developer why a reader check was skipped")]
+fn skip(reason: &str) {
+    eprintln!("skipped: {reason}");
+}
+
 fn tool_exists(name: &str, version_arg: &str) -> bool {
     Command::new(name).arg(version_arg).output().is_ok_and(|o| o.status.success())
 }
@@ -166,10 +172,9 @@ fn write_format_reports_unwritable_dir() {
     assert!(err.to_string().starts_with("cannot write "), "{err}");
 }
 
-#[expect(clippy::print_stderr, reason = "tells the developer why a reader check was skipped")]
 fn xmllint(args: &[&str], file: &Path) -> Option<std::process::Output> {
     if !tool_exists("xmllint", "--version") {
-        eprintln!("skipped: xmllint is not installed (apt-get install libxml2-utils)");
+        skip("xmllint is not installed (apt-get install libxml2-utils)");
         return None;
     }
     Some(Command::new("xmllint").args(args).arg(file).output().unwrap())
@@ -178,7 +183,7 @@ fn xmllint(args: &[&str], file: &Path) -> Option<std::process::Output> {
 #[test]
 fn gexf_validates_against_relaxng_schema() {
     let Some(shared) = shared_dir() else {
-        eprintln!("skipped: no shared/schemas folder beside the repository");
+        skip("no shared/schemas folder beside the repository");
         return;
     };
     let rng = shared.join("schemas/gexf-1.3/gexf.rng");
@@ -196,7 +201,7 @@ fn gexf_validates_against_relaxng_schema() {
 fn gexf_schema_rejects_broken_file() {
     // Guards the test above against a schema path that validates anything.
     let Some(shared) = shared_dir() else {
-        eprintln!("skipped: no shared/schemas folder beside the repository");
+        skip("no shared/schemas folder beside the repository");
         return;
     };
     let rng = shared.join("schemas/gexf-1.3/gexf.rng");
@@ -218,36 +223,71 @@ fn graphml_is_well_formed() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
-#[test]
-fn exports_read_by_networkx() {
+/// Runs `tests/py/check_graph.py` on an export directory and returns its report, or
+/// `None` (with a message) when python3 or networkx is missing.
+fn check_graph(dir: &Path) -> Option<serde_json::Value> {
     let has_networkx = Command::new("python3")
         .args(["-c", "import networkx"])
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_networkx {
-        eprintln!("skipped: python3 with networkx is not available (pip install networkx)");
-        return;
+        skip("python3 with networkx is not available (pip install networkx)");
+        return None;
     }
-    let dir = fresh_exports();
     let out = Command::new("python3")
         .arg(repo_root().join("tests/py/check_graph.py"))
-        .arg(dir.path())
+        .arg(dir)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    Some(serde_json::from_str(&stdout).unwrap())
+}
+
+#[test]
+fn exports_read_by_networkx() {
+    let dir = fresh_exports();
+    let Some(report) = check_graph(dir.path()) else { return };
     assert_eq!(report["gexf"]["nodes"], 9);
     assert_eq!(report["gexf"]["edges"], 12);
+    assert_eq!(report["gexf"]["dated_edges"], 10);
     assert_eq!(report["graphml"]["edges"], 12);
     assert_eq!(report["csv"]["edges"], 12);
+    assert_eq!(report["csv"]["undirected_edges"], 3);
+}
+
+#[test]
+fn multi_and_empty_views_read_by_networkx() {
+    let g = fixture::knowledge_graph();
+    let dir = tempfile::tempdir().unwrap();
+    write_all(&g, &multi_view(), dir.path()).unwrap();
+    let Some(report) = check_graph(dir.path()) else { return };
+    // Funds: 4 statements, deploysTo: 2, each its own edge.
+    assert_eq!(report["gexf"]["edges"], 6);
+    assert_eq!(report["csv"]["edges"], 6);
+
+    let empty = tempfile::tempdir().unwrap();
+    write_all(&migraph_core::model::KnowledgeGraph::new(), &ViewOptions::all(), empty.path())
+        .unwrap();
+    let report = check_graph(empty.path()).unwrap();
+    assert_eq!(
+        (report["gexf"]["nodes"].as_u64(), report["gexf"]["edges"].as_u64()),
+        (Some(0), Some(0))
+    );
+    if let Some(shared) = shared_dir() {
+        let rng = shared.join("schemas/gexf-1.3/gexf.rng");
+        let args = ["--noout", "--relaxng", rng.to_str().unwrap()];
+        if let Some(out) = xmllint(&args, &empty.path().join("graph.gexf")) {
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
 }
 
 #[test]
 fn gexf_read_by_graphology() {
     let js = repo_root().join("tests/js");
     if !js.join("node_modules/graphology-gexf").is_dir() || !tool_exists("node", "--version") {
-        eprintln!("skipped: node or tests/js/node_modules is missing (cd tests/js && npm ci)");
+        skip("node or tests/js/node_modules is missing (cd tests/js && npm ci)");
         return;
     }
     let dir = fresh_exports();
@@ -270,7 +310,7 @@ fn gexf_read_by_graphology() {
 #[test]
 fn dot_renders_with_sfdp() {
     if !tool_exists("sfdp", "-V") {
-        eprintln!("skipped: Graphviz sfdp is not installed (apt-get install graphviz)");
+        skip("Graphviz sfdp is not installed (apt-get install graphviz)");
         return;
     }
     let dir = fresh_exports();
