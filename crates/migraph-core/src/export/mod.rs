@@ -7,6 +7,24 @@
 //! itself to a [`KnowledgeGraph`] first) and never reads the clock: the same graph and
 //! view give the same bytes in every run.
 //!
+//! # Use
+//!
+//! ```no_run
+//! use migraph_core::export::{ViewOptions, write_all};
+//! # fn run(graph: &migraph_core::model::KnowledgeGraph) -> Result<(), migraph_core::export::ExportError> {
+//! let view = ViewOptions { entity: Some("Frontex".into()), depth: 2, ..ViewOptions::all() };
+//! // graph.gexf, graph.graphml, nodes.csv, edges.csv, graph.dot
+//! let written = write_all(graph, &view, std::path::Path::new("exports"))?;
+//! # Ok(()) }
+//! ```
+//!
+//! [`write_all`] projects once and writes every format; [`project`] followed by one
+//! `write_*` function (any `impl Write`) or [`write_format`] writes a single one. The
+//! filters of [`ViewOptions`] apply in this order: relation kinds, entity types and
+//! time window per statement; then `min_weight` per (subject, relation, object); then
+//! the ego network. Nodes are the entities that a remaining edge touches, plus the ego
+//! entity; entities without any edge are left out.
+//!
 //! # Output contract
 //!
 //! This contract is user-facing (Gephi workspaces, scripts and spreadsheets depend on
@@ -19,7 +37,9 @@
 //!   Gephi can be looked up by SPARQL as it is.
 //! * An edge id is `e:<source slug>:<relation>:<target slug>`; with
 //!   [`ViewOptions::multi`] each statement is its own edge and the id gets a 1-based
-//!   `:<n>` suffix, numbered in the knowledge graph's statement order.
+//!   `:<n>` suffix, numbered by document id and quote offset. Gephi's importer merges
+//!   parallel edges of the same `kind` by default, so `multi` is meant for networkx,
+//!   graphology and spreadsheets.
 //!
 //! ## Node attributes (GEXF and GraphML names; CSV column in brackets)
 //!
@@ -54,7 +74,7 @@
 //! | `first_date` (`FirstDate`) | string | earliest start date as stated (`2024`, `2024-05`) |
 //! | `last_date` (`LastDate`) | string | latest end date as stated |
 //! | `n_sources` | integer | number of distinct documents |
-//! | `evidence` (`Evidence`) | string | quote of the first statement |
+//! | `evidence` (`Evidence`) | string | quote of the first statement (by document id, then offset) |
 //! | `sources` (`Sources`) | string | document ids, `;`-joined, sorted |
 //! | `rules` | string | extraction rule ids, `;`-joined, sorted |
 //!
@@ -105,8 +125,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use crate::model::IsoDate;
-use crate::model::{KnowledgeGraph, UnknownName};
+use crate::model::{IsoDate, KnowledgeGraph, UnknownName};
 
 pub use self::csv::{write_edges_csv, write_nodes_csv};
 pub use self::dot::write_dot;

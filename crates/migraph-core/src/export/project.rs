@@ -415,9 +415,21 @@ pub fn project(graph: &KnowledgeGraph, view: &ViewOptions) -> Result<Projection,
         };
         groups.entry((s.clone(), o.clone(), r.kind)).or_default().push(r);
     }
+    // Canonical statement order: document, quote offset, then everything else, so
+    // that the first quote and the `multi` numbering do not depend on input order.
     for statements in groups.values_mut() {
-        statements
-            .sort_by(|a, b| (&a.evidence, a.when, &a.money).cmp(&(&b.evidence, b.when, &b.money)));
+        statements.sort_by(|a, b| {
+            let (x, y) = (&a.evidence, &b.evidence);
+            (&x.doc, x.quote_start, x.quote_end, &x.rule, x, a.when, &a.money).cmp(&(
+                &y.doc,
+                y.quote_start,
+                y.quote_end,
+                &y.rule,
+                y,
+                b.when,
+                &b.money,
+            ))
+        });
     }
     groups.retain(|_, statements| statements.len() >= view.min_weight);
     if let Some(center) = &center {
