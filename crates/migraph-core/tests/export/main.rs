@@ -23,7 +23,7 @@ use migraph_core::export::{
     GraphFormat, ViewOptions, project, write_all, write_dot, write_edges_csv, write_format,
     write_gexf, write_graphml, write_nodes_csv,
 };
-use migraph_core::model::{IsoDate, RelationKind};
+use migraph_core::model::{IsoDate, KnowledgeGraph, RelationKind};
 
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
@@ -267,8 +267,7 @@ fn multi_and_empty_views_read_by_networkx() {
     assert_eq!(report["csv"]["edges"], 6);
 
     let empty = tempfile::tempdir().unwrap();
-    write_all(&migraph_core::model::KnowledgeGraph::new(), &ViewOptions::all(), empty.path())
-        .unwrap();
+    write_all(&KnowledgeGraph::new(), &ViewOptions::all(), empty.path()).unwrap();
     let report = check_graph(empty.path()).unwrap();
     assert_eq!(
         (report["gexf"]["nodes"].as_u64(), report["gexf"]["edges"].as_u64()),
@@ -280,6 +279,80 @@ fn multi_and_empty_views_read_by_networkx() {
         if let Some(out) = xmllint(&args, &empty.path().join("graph.gexf")) {
             assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         }
+    }
+}
+
+/// A graph with everything that could break a writer: control characters and XML
+/// specials in names, an empty name, a self-loop, amounts that overflow, a period
+/// stated backwards, an odd currency and a relation to an unknown entity.
+fn hostile_graph() -> KnowledgeGraph {
+    use migraph_core::model::{Entity, EntityId, EntityKind, Evidence, Money, Relation, When};
+    let mut g = KnowledgeGraph::new();
+    let names = ["Bell\u{7}\u{0}s & <Whistles>", "\u{1}\u{2}", "Zoë \"Quoted\" \\ Back'slash"];
+    let ids: Vec<EntityId> = names
+        .iter()
+        .map(|name| {
+            let e = Entity::new(name, EntityKind::Person, "test");
+            let id = e.id.clone();
+            g.entities.insert(id.clone(), e);
+            id
+        })
+        .collect();
+    let relation = |s: &EntityId, o: &EntityId, money, when, quote: &str| Relation {
+        subject: s.clone(),
+        kind: RelationKind::Funds,
+        object: o.clone(),
+        money,
+        when,
+        evidence: Evidence {
+            doc: "weird\tdoc\u{FFFF}.txt".into(),
+            article: None,
+            sentence: quote.into(),
+            sentence_start: 0,
+            sentence_end: quote.len(),
+            quote: quote.into(),
+            quote_start: 0,
+            quote_end: quote.len(),
+            rule: "r]]>".into(),
+        },
+    };
+    let huge = Some(Money::eur(u64::MAX));
+    g.relations.push(relation(&ids[0], &ids[0], huge.clone(), None, "self\u{b}loop ]]> --"));
+    g.relations.push(relation(&ids[0], &ids[0], huge, None, "again"));
+    let backwards = Some(When::Between { start: IsoDate::year(2030), end: IsoDate::year(2020) });
+    let odd = Some(Money { amount: 7, currency: "US$\n".into() });
+    g.relations.push(relation(&ids[1], &ids[2], odd, backwards, "<![CDATA[x]]> & \"y\""));
+    g.relations.push(relation(&ids[2], &EntityId::from_slug("ghost"), None, None, "ghost"));
+    g
+}
+
+#[test]
+fn hostile_graph_exports_stay_valid() {
+    let g = hostile_graph();
+    let p = project(&g, &ViewOptions::all()).unwrap();
+    assert_eq!(p.diagnostics.len(), 1, "the relation to an unknown entity is reported");
+    let dir = tempfile::tempdir().unwrap();
+    write_all(&g, &ViewOptions::all(), dir.path()).unwrap();
+    let gexf = std::fs::read_to_string(dir.path().join("graph.gexf")).unwrap();
+    assert!(gexf.contains(r#"<attvalue for="amount_eur" value="9223372036854775807"/>"#));
+    assert!(gexf.contains(r#"<spell start="2020-01-01" end="2030-12-31"/>"#));
+    if let Some(shared) = shared_dir() {
+        let rng = shared.join("schemas/gexf-1.3/gexf.rng");
+        let args = ["--noout", "--relaxng", rng.to_str().unwrap()];
+        if let Some(out) = xmllint(&args, &dir.path().join("graph.gexf")) {
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
+    if let Some(out) = xmllint(&["--noout"], &dir.path().join("graph.graphml")) {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    if let Some(report) = check_graph(dir.path()) {
+        assert_eq!(report["gexf"]["edges"], 2);
+    }
+    if tool_exists("dot", "-V") {
+        let out =
+            Command::new("dot").args(["-Tsvg"]).arg(dir.path().join("graph.dot")).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
 }
 
