@@ -10,5 +10,6 @@
 
 pub use migraph_core::{diagnostic, eval, export, extract, ingest, model};
 
-pub mod store;
+pub mod pipeline;
 pub mod serve;
+pub mod store;

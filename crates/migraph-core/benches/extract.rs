@@ -1,0 +1,114 @@
+//! Extraction throughput on a generated corpus: MB/s on one core and on all cores,
+//! and peak memory, with documents generated, extracted and dropped one at a time.
+//!
+//! Run: `cargo bench -p migraph-core --bench extract -- [MEGABYTES]` (default 100).
+//! The corpus is made from team-written sentence templates filled with gazetteer
+//! names by a fixed-seed generator, so every run reads the same text.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use migraph_core::extract::{Resources, extract};
+use migraph_core::ingest::{IngestConfig, InputKind, parse_document};
+
+const SUBJECTS: &[&str] = &[
+    "The European Union", "The Commission", "Frontex", "Italy", "Spain", "Germany", "The Council", "Greece",
+    "The IOM", "UNHCR", "Malta", "The EU",
+];
+const OBJECTS: &[&str] = &[
+    "Egypt", "Tunisia", "Libya", "Morocco", "Mauritania", "Niger", "Senegal", "Turkey", "Pakistan", "Nigeria",
+    "The Gambia", "Mali", "Albania", "Lebanon", "Jordan", "Bangladesh",
+];
+const TEMPLATES: &[&str] = &[
+    "{S} pledged €{N}m to {O} for border management in May 2025.",
+    "{S} deployed a liaison officer to {O} in {M} 2024, officials said.",
+    "{S} and {O} agreed to step up cooperation on returns on {D} {M}.",
+    "Talks between {S} and {O} on a readmission agreement resumed in late 2023.",
+    "{S} trained coast guard crews from {O} under a programme running until 2027.",
+    "Critics say the deal gives {O} little say over how the money is spent.",
+    "{S} proposed visa restrictions on {O} after deportation numbers fell.",
+    "A delegation from {O} met {S} in Brussels on {D} {M} to discuss mobility.",
+    "Hundreds of people were returned from {S} to {O} since October 2023.",
+    "The report notes that arrivals along the route fell by a third last year.",
+];
+const MONTHS: &[&str] = &["January", "March", "May", "June", "September", "November"];
+
+/// A small linear congruential generator: deterministic, no dependency.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) as usize) % n
+    }
+}
+
+fn document(seed: u64) -> String {
+    let mut rng = Lcg(seed);
+    let mut text = format!("Migration bulletin {seed}\nPublished 3 June 2025\n\n");
+    for story in 0..6 {
+        text.push_str(&format!("Story {story} on external migration policy\n"));
+        for _ in 0..12 {
+            let template = TEMPLATES[rng.next(TEMPLATES.len())];
+            let sentence = template
+                .replace("{S}", SUBJECTS[rng.next(SUBJECTS.len())])
+                .replace("{O}", OBJECTS[rng.next(OBJECTS.len())])
+                .replace("{N}", &(rng.next(900) + 5).to_string())
+                .replace("{D}", &(rng.next(27) + 1).to_string())
+                .replace("{M}", MONTHS[rng.next(MONTHS.len())]);
+            text.push_str(&sentence);
+            text.push(' ');
+        }
+        text.push_str("\n\n");
+    }
+    text
+}
+
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn run(resources: &Resources, target_bytes: usize, threads: usize) -> (usize, usize, f64) {
+    let next = AtomicUsize::new(0);
+    let bytes = AtomicUsize::new(0);
+    let relations = AtomicUsize::new(0);
+    let config = IngestConfig { date: None };
+    let start = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                while bytes.load(Ordering::Relaxed) < target_bytes {
+                    let seed = next.fetch_add(1, Ordering::Relaxed) as u64;
+                    let text = document(seed);
+                    let (doc, _) = parse_document("bench.txt", "bench.txt", text.as_bytes(), InputKind::Text, &config);
+                    let Some(doc) = doc else { continue };
+                    let found = extract(&doc, resources);
+                    relations.fetch_add(found.relations.len(), Ordering::Relaxed);
+                    bytes.fetch_add(text.len(), Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    (bytes.into_inner(), relations.into_inner(), start.elapsed().as_secs_f64())
+}
+
+#[expect(clippy::print_stdout, reason = "a benchmark reports on stdout")]
+fn main() {
+    let megabytes: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(100);
+    let (resources, _) = Resources::builtin();
+    let target = megabytes << 20;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for threads in [1, cores] {
+        let (bytes, relations, secs) = run(&resources, target, threads);
+        let mb = bytes as f64 / (1 << 20) as f64;
+        println!(
+            "extract: {threads} thread(s): {mb:.1} MB in {secs:.2} s = {:.1} MB/s, {relations} relations",
+            mb / secs
+        );
+    }
+    if let Some(kib) = peak_rss_kib() {
+        println!("extract: peak memory {:.1} MiB", kib as f64 / 1024.0);
+    }
+}
