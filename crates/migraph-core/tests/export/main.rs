@@ -224,17 +224,20 @@ fn graphml_is_well_formed() {
 }
 
 /// Runs `tests/py/check_graph.py` on an export directory and returns its report, or
-/// `None` (with a message) when python3 or networkx is missing.
+/// `None` (with a message) when Python or networkx is missing. The interpreter is
+/// `$MIGRAPH_TEST_PYTHON`, else `python3`.
 fn check_graph(dir: &Path) -> Option<serde_json::Value> {
-    let has_networkx = Command::new("python3")
+    // scripts/test points this at the venv that holds networkx.
+    let python = std::env::var("MIGRAPH_TEST_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let has_networkx = Command::new(&python)
         .args(["-c", "import networkx"])
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_networkx {
-        skip("python3 with networkx is not available (pip install networkx)");
+        skip(&format!("{python} cannot import networkx (pip install networkx)"));
         return None;
     }
-    let out = Command::new("python3")
+    let out = Command::new(&python)
         .arg(repo_root().join("tests/py/check_graph.py"))
         .arg(dir)
         .output()
