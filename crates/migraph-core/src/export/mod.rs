@@ -35,7 +35,10 @@
 //! * A node id is the entity IRI, `https://w3id.org/migraph/id/entity/<slug>`, with
 //!   the slug of [`crate::model::EntityId`]; the store uses the same IRIs, so a node in
 //!   Gephi can be looked up by SPARQL as it is.
-//! * An edge id is `e:<source slug>:<relation>:<target slug>`; with
+//!   Slugs made from names are `[a-z0-9-]`; any other byte of a hand-made slug is
+//!   percent-encoded, as the store does.
+//! * An edge id is `e:<source slug>:<relation>:<target slug>` (slugs encoded as in
+//!   node ids, so the parts never contain `:`); with
 //!   [`ViewOptions::multi`] each statement is its own edge and the id gets a 1-based
 //!   `:<n>` suffix, numbered by document id and quote offset. Gephi's importer merges
 //!   parallel edges of the same `kind` by default, so `multi` is meant for networkx,
@@ -125,7 +128,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use crate::model::{IsoDate, KnowledgeGraph, UnknownName};
+use crate::model::{EntityId, IsoDate, KnowledgeGraph, UnknownName};
 
 pub use self::csv::{write_edges_csv, write_nodes_csv};
 pub use self::dot::write_dot;
@@ -135,9 +138,30 @@ pub use self::project::{EdgeData, NodeData, NodeMetrics, Projection, Spell, View
 
 /// Base of entity IRIs; a node id is this followed by the entity slug.
 ///
-/// The store writes the same IRIs (`model::vocab` is to hold the shared constant; until
-/// it does, this copy must stay equal to it).
+/// The store writes the same IRIs. `model::vocab` is to hold the shared constant
+/// (`ENTITY_NS`) and `entity_iri`; until that module is merged, this copy and
+/// [`entity_iri`] must stay equal to them.
 const ENTITY_BASE: &str = "https://w3id.org/migraph/id/entity/";
+
+/// The IRI of an entity: [`ENTITY_BASE`] + slug, percent-encoded should a hand-made
+/// slug hold bytes outside `[A-Za-z0-9._~-]` (slugs from names never do).
+fn entity_iri(id: &EntityId) -> String {
+    format!("{ENTITY_BASE}{}", percent_encode(id.as_str()))
+}
+
+/// Percent-encodes every byte outside RFC 3986's unreserved set, so that the result
+/// is safe in IRIs and contains no `:` (which separates the parts of edge ids).
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
 
 /// A graph file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -453,10 +477,34 @@ mod tests {
     }
 
     #[test]
+    fn write_format_writes_the_declared_file_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = project(&KnowledgeGraph::new(), &ViewOptions::all()).unwrap();
+        for format in GraphFormat::ALL {
+            let written = write_format(&p, *format, dir.path()).unwrap();
+            let names: Vec<_> =
+                written.iter().filter_map(|p| p.file_name()?.to_str().map(str::to_owned)).collect();
+            assert_eq!(names, format.file_names(), "{format}");
+        }
+    }
+
+    #[test]
     fn clean_text_strips_controls_and_collapses_space() {
         assert_eq!(clean_text("  a\u{1}b\n\tc  \u{FFFF}d "), "a b c d");
         assert_eq!(clean_text("Altaï <&\"'>"), "Altaï <&\"'>");
         assert_eq!(clean_text("\u{0}"), "");
+    }
+
+    #[test]
+    fn entity_iri_percent_encodes_hand_made_slugs() {
+        assert_eq!(
+            entity_iri(&EntityId::from_name("Türkiye")),
+            "https://w3id.org/migraph/id/entity/turkiye"
+        );
+        assert_eq!(
+            entity_iri(&EntityId::from_slug("a b:é")),
+            "https://w3id.org/migraph/id/entity/a%20b%3A%C3%A9"
+        );
     }
 
     #[test]

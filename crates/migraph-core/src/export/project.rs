@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
-use super::{ENTITY_BASE, ExportError, clean_text, metrics};
+use super::{ENTITY_BASE, ExportError, clean_text, entity_iri, metrics, percent_encode};
 use crate::diagnostic::Diagnostic;
 use crate::model::{
     Entity, EntityId, EntityKind, IsoDate, KnowledgeGraph, Money, Relation, RelationKind, When,
@@ -458,7 +458,7 @@ pub fn project(graph: &KnowledgeGraph, view: &ViewOptions) -> Result<Projection,
     }
     for ((s, o, kind), statements) in &groups {
         let (Some(&si), Some(&oi)) = (index.get(s), index.get(o)) else { continue };
-        let id = format!("e:{s}:{kind}:{o}");
+        let id = format!("e:{}:{kind}:{}", percent_encode(s.as_str()), percent_encode(o.as_str()));
         if view.multi {
             for (n, statement) in statements.iter().enumerate() {
                 let data = EdgeData::aggregate(format!("{id}:{}", n + 1), *kind, &[statement]);
@@ -486,7 +486,7 @@ fn node_data(id: &EntityId, entity: &Entity) -> NodeData {
     let clean_opt = |v: &Option<String>| v.as_deref().map(clean_text).filter(|v| !v.is_empty());
     NodeData {
         id: id.clone(),
-        iri: format!("{ENTITY_BASE}{id}"),
+        iri: entity_iri(id),
         label: clean_text(&entity.name),
         kind: entity.kind,
         wikidata: clean_opt(&entity.wikidata),
