@@ -12,12 +12,36 @@ use migraph_core::extract::{Resources, extract};
 use migraph_core::ingest::{IngestConfig, InputKind, parse_document};
 
 const SUBJECTS: &[&str] = &[
-    "The European Union", "The Commission", "Frontex", "Italy", "Spain", "Germany", "The Council", "Greece",
-    "The IOM", "UNHCR", "Malta", "The EU",
+    "The European Union",
+    "The Commission",
+    "Frontex",
+    "Italy",
+    "Spain",
+    "Germany",
+    "The Council",
+    "Greece",
+    "The IOM",
+    "UNHCR",
+    "Malta",
+    "The EU",
 ];
 const OBJECTS: &[&str] = &[
-    "Egypt", "Tunisia", "Libya", "Morocco", "Mauritania", "Niger", "Senegal", "Turkey", "Pakistan", "Nigeria",
-    "The Gambia", "Mali", "Albania", "Lebanon", "Jordan", "Bangladesh",
+    "Egypt",
+    "Tunisia",
+    "Libya",
+    "Morocco",
+    "Mauritania",
+    "Niger",
+    "Senegal",
+    "Turkey",
+    "Pakistan",
+    "Nigeria",
+    "The Gambia",
+    "Mali",
+    "Albania",
+    "Lebanon",
+    "Jordan",
+    "Bangladesh",
 ];
 const TEMPLATES: &[&str] = &[
     "{S} pledged €{N}m to {O} for border management in May 2025.",
@@ -38,7 +62,8 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 =
+            self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         ((self.0 >> 33) as usize) % n
     }
 }
@@ -82,7 +107,13 @@ fn run(resources: &Resources, target_bytes: usize, threads: usize) -> (usize, us
                 while bytes.load(Ordering::Relaxed) < target_bytes {
                     let seed = next.fetch_add(1, Ordering::Relaxed) as u64;
                     let text = document(seed);
-                    let (doc, _) = parse_document("bench.txt", "bench.txt", text.as_bytes(), InputKind::Text, &config);
+                    let (doc, _) = parse_document(
+                        "bench.txt",
+                        "bench.txt",
+                        text.as_bytes(),
+                        InputKind::Text,
+                        &config,
+                    );
                     let Some(doc) = doc else { continue };
                     let found = extract(&doc, resources);
                     relations.fetch_add(found.relations.len(), Ordering::Relaxed);
