@@ -77,7 +77,7 @@ pub(crate) fn status_for(error: &RequestError) -> StatusCode {
 impl From<StoreError> for RequestError {
     fn from(error: StoreError) -> RequestError {
         match error {
-            StoreError::QuerySyntax { .. } => RequestError::Syntax(error.to_string()),
+            StoreError::Query { .. } => RequestError::Syntax(error.to_string()),
             StoreError::InvalidIri { .. } | StoreError::InvalidRdf { .. } => {
                 RequestError::BadRequest(error.to_string())
             }

@@ -88,9 +88,11 @@ pub enum StoreError {
         /// The parser's message (which names the line and column).
         message: String,
     },
-    /// The SPARQL query does not parse.
-    #[error("invalid SPARQL query: {message}")]
-    QuerySyntax {
+    /// The SPARQL query or update does not parse.
+    #[error("invalid SPARQL {what}: {message}")]
+    Query {
+        /// `query` or `update`.
+        what: &'static str,
         /// The parser's message, with line and column.
         message: String,
     },
@@ -511,17 +513,20 @@ impl GraphStore {
     /// The default graph is the union of all graphs unless the query has `FROM`.
     /// `SELECT` and `ASK` results are written as JSON, XML, CSV or TSV; `CONSTRUCT`
     /// and `DESCRIBE` results as Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD.
+    /// Without a format, JSON or Turtle is used according to the query form.
     ///
     /// # Errors
-    /// [`StoreError::QuerySyntax`], [`StoreError::FormatMismatch`] (checked before
-    /// evaluation), evaluation and output errors.
+    /// [`StoreError::Query`] for a malformed query, [`StoreError::FormatMismatch`]
+    /// (checked before evaluation), evaluation and output errors.
     pub fn query(
         &self,
         sparql: &str,
-        format: ResultFormat,
+        format: Option<ResultFormat>,
         out: &mut dyn Write,
     ) -> Result<QueryOutcome, StoreError> {
-        self.evaluate(ParsedQuery::parse(sparql)?, format, out, None)
+        let query = ParsedQuery::parse(sparql)?;
+        let format = format.unwrap_or_else(|| query.form().default_format());
+        self.evaluate(query, format, out, None)
     }
 
     /// Evaluates an already parsed query, optionally cancellable (see [`GraphStore::query`]).
@@ -542,13 +547,13 @@ impl GraphStore {
     /// Runs a SPARQL 1.1 Update (`INSERT DATA`, `DELETE WHERE`…) on the store.
     ///
     /// # Errors
-    /// [`StoreError::ReadOnly`], [`StoreError::QuerySyntax`] for a malformed update,
+    /// [`StoreError::ReadOnly`], [`StoreError::Query`] for a malformed update,
     /// [`StoreError::QueryEvaluation`] when it fails.
     pub fn update(&self, sparql: &str) -> Result<(), StoreError> {
         self.writable("run an update")?;
         let prepared = oxigraph::sparql::SparqlEvaluator::new()
             .parse_update(sparql)
-            .map_err(|e| StoreError::QuerySyntax { message: e.to_string() })?;
+            .map_err(|e| StoreError::Query { what: "update", message: e.to_string() })?;
         prepared.on_store(&self.store).execute().map_err(StoreError::UpdateEvaluation)
     }
 

@@ -250,11 +250,11 @@ impl ParsedQuery {
     /// Parses a SPARQL 1.1 query.
     ///
     /// # Errors
-    /// [`StoreError::QuerySyntax`] with the parser's message (line and column).
+    /// [`StoreError::Query`] with the parser's message (line and column).
     pub fn parse(sparql: &str) -> Result<ParsedQuery, StoreError> {
         let query = spargebra::SparqlParser::new()
             .parse_query(sparql)
-            .map_err(|e| StoreError::QuerySyntax { message: e.to_string() })?;
+            .map_err(|e| StoreError::Query { what: "query", message: e.to_string() })?;
         let form = match &query {
             spargebra::Query::Select { .. } => QueryForm::Select,
             spargebra::Query::Ask { .. } => QueryForm::Ask,
@@ -402,14 +402,14 @@ pub(crate) fn rdf_serializer(format: RdfFormat) -> RdfSerializer {
 pub(crate) fn select(store: &Store, sparql: &str) -> Result<Vec<QuerySolution>, StoreError> {
     let mut prepared = SparqlEvaluator::new()
         .parse_query(sparql)
-        .map_err(|e| StoreError::QuerySyntax { message: e.to_string() })?;
+        .map_err(|e| StoreError::Query { what: "query", message: e.to_string() })?;
     prepared.dataset_mut().set_default_graph_as_union();
     match prepared.on_store(store).execute().map_err(evaluation_error)? {
         QueryResults::Solutions(solutions) => {
             solutions.collect::<Result<_, _>>().map_err(evaluation_error)
         }
         QueryResults::Boolean(_) | QueryResults::Graph(_) => {
-            Err(StoreError::QuerySyntax { message: "expected a SELECT query".to_owned() })
+            Err(StoreError::Query { what: "query", message: "expected a SELECT query".to_owned() })
         }
     }
 }

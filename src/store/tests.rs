@@ -168,7 +168,7 @@ fn load(store: &GraphStore, sample: &Sample) -> usize {
 
 fn query_text(store: &GraphStore, sparql: &str, format: ResultFormat) -> String {
     let mut out = Vec::new();
-    store.query(sparql, format, &mut out).unwrap();
+    store.query(sparql, Some(format), &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -299,11 +299,14 @@ fn store_query_writes_each_format() {
     assert_eq!(nt.lines().count(), 1, "{nt}");
 
     let mut out = Vec::new();
-    let err = store.query(construct, ResultFormat::Tsv, &mut out).unwrap_err();
+    let err = store.query(construct, Some(ResultFormat::Tsv), &mut out).unwrap_err();
     assert!(matches!(err, StoreError::FormatMismatch { .. }), "{err}");
     assert!(out.is_empty());
-    let err = store.query("SELECT ?x WHERE {", ResultFormat::Json, &mut out).unwrap_err();
-    assert!(matches!(err, StoreError::QuerySyntax { .. }), "{err}");
+    // Without a format, the query form decides.
+    store.query(construct, None, &mut out).unwrap();
+    assert!(String::from_utf8(std::mem::take(&mut out)).unwrap().starts_with("@prefix"));
+    let err = store.query("SELECT ?x WHERE {", None, &mut out).unwrap_err();
+    assert!(matches!(err, StoreError::Query { .. }), "{err}");
 }
 
 #[test]
