@@ -304,7 +304,7 @@ async fn serve_describes_itself() {
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.content_type(), "text/turtle");
     assert!(reply.body.contains("<http://127.0.0.1:7878/query>"), "{}", reply.body);
-    assert!(reply.body.contains("UnionDefaultGraph"), "{}", reply.body);
+    assert!(reply.body.contains("sd:feature sd:UnionDefaultGraph"), "{}", reply.body);
     assert!(!reply.body.contains("SPARQL11Update"), "{}", reply.body);
 
     let request =
@@ -312,7 +312,8 @@ async fn serve_describes_itself() {
     let reply = send(router(store(), config()), request).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert!(reply.body.contains("<http://example.org:8080/query>"), "{}", reply.body);
-    assert!(reply.body.contains("mg:funds"), "{}", reply.body);
+    assert!(reply.body.contains("void:property mg:funds"), "{}", reply.body);
+    assert!(reply.body.contains("void:triples"), "{}", reply.body);
     assert!(reply.body.contains("mg:EUAgency"), "{}", reply.body);
 
     let health = send(router(store(), config()), get("/health")).await;

@@ -767,7 +767,16 @@ pub(crate) fn write_sorted(
     quads: Vec<Quad>,
     out: &mut dyn Write,
 ) -> Result<u64, StoreError> {
-    let mut writer = query::rdf_serializer(format).for_writer(out);
+    write_sorted_with_prefixes(format, &[], quads, out)
+}
+
+fn write_sorted_with_prefixes(
+    format: RdfFormat,
+    prefixes: &[(&str, &str)],
+    quads: Vec<Quad>,
+    out: &mut dyn Write,
+) -> Result<u64, StoreError> {
+    let mut writer = query::rdf_serializer(format, prefixes).for_writer(out);
     let mut count = 0;
     if format.supports_datasets() {
         let mut keyed: Vec<(String, String, Quad)> = quads
@@ -800,12 +809,13 @@ pub(crate) fn write_sorted(
 }
 
 /// Writes triples built by the caller (the server's descriptions) in a graph
-/// format, sorted and with the migraph prefixes.
+/// format, sorted, with the migraph prefixes and `prefixes`.
 ///
 /// # Errors
 /// [`StoreError::FormatMismatch`] for a SPARQL results format.
 pub(crate) fn write_triples(
     format: ResultFormat,
+    prefixes: &[(&str, &str)],
     triples: &[Triple],
     out: &mut dyn Write,
 ) -> Result<u64, StoreError> {
@@ -814,7 +824,7 @@ pub(crate) fn write_triples(
         return Err(StoreError::FormatMismatch { form: QueryForm::Construct, format, expected });
     };
     let quads = triples.iter().map(|t| t.clone().in_graph(GraphName::DefaultGraph)).collect();
-    write_sorted(rdf_format, quads, out)
+    write_sorted_with_prefixes(rdf_format, prefixes, quads, out)
 }
 
 /// Maps an open failure, recognising RocksDB's lock error.

@@ -363,7 +363,7 @@ pub(crate) fn evaluate(
             1
         }
         (QueryResults::Graph(triples), FormatKind::Rdf(f)) => {
-            let mut writer = rdf_serializer(f).for_writer(out);
+            let mut writer = rdf_serializer(f, &[]).for_writer(out);
             let mut count = 0;
             for triple in triples {
                 writer.serialize_triple(&triple.map_err(evaluation_error)?)?;
@@ -384,10 +384,11 @@ pub(crate) fn evaluate(
     Ok(QueryOutcome { results: count })
 }
 
-/// An RDF serializer with the migraph prefixes (used by Turtle, TriG and RDF/XML).
-pub(crate) fn rdf_serializer(format: RdfFormat) -> RdfSerializer {
+/// An RDF serializer with the migraph prefixes and `extra` ones (used by Turtle,
+/// TriG and RDF/XML).
+pub(crate) fn rdf_serializer(format: RdfFormat, extra: &[(&str, &str)]) -> RdfSerializer {
     let mut serializer = RdfSerializer::from_format(format);
-    for (prefix, iri) in PREFIXES {
+    for (prefix, iri) in PREFIXES.iter().chain(extra) {
         // The prefixes are constant absolute IRIs; `with_prefix` only fails on a
         // malformed IRI, in which case the serializer simply goes without that prefix.
         serializer = match serializer.clone().with_prefix(*prefix, *iri) {

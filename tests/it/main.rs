@@ -1,1 +1,4 @@
 //! it
+
+mod serve;
+mod store;
