@@ -131,6 +131,7 @@ pub fn router(store: GraphStore, config: ServeConfig) -> Router {
 /// [`ServeError`] when the configuration is unusable, the runtime cannot start, the
 /// address cannot be bound, or serving fails.
 pub fn run(store: GraphStore, config: ServeConfig) -> Result<(), ServeError> {
+    check(&config)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("migraph-serve")

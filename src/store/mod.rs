@@ -493,6 +493,10 @@ impl GraphStore {
     /// [`KnowledgeGraph::insert_document`] builds from the same input in document id
     /// order (an entity described in several documents keeps the description of the
     /// first, with all aliases).
+    ///
+    /// Each document graph is read from its own snapshot: run it while no other
+    /// handle writes to the store (a build writes one document per transaction,
+    /// so a concurrent reader could see some documents old and others new).
     pub fn read_graph(&self) -> Result<KnowledgeGraph, StoreError> {
         let mut graph = KnowledgeGraph::new();
         for meta in self.documents()? {
