@@ -297,6 +297,9 @@ fn store_query_writes_each_format() {
     let nt = query_text(&store, construct, ResultFormat::NTriples);
     // Two solutions, one per document graph, but CONSTRUCT builds a set of triples.
     assert_eq!(nt.lines().count(), 1, "{nt}");
+    let jsonld: serde_json::Value =
+        serde_json::from_str(&query_text(&store, construct, ResultFormat::JsonLd)).unwrap();
+    assert!(jsonld.to_string().contains("https://w3id.org/migraph/id/entity/libyan-coast-guard"));
 
     let mut out = Vec::new();
     let err = store.query(construct, Some(ResultFormat::Tsv), &mut out).unwrap_err();
