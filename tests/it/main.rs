@@ -9,4 +9,6 @@ mod support;
 
 mod build;
 mod cli;
+mod serve;
+mod store;
 mod tidy;

@@ -14,6 +14,15 @@
 //! document set), so scoring one gold file against predictions for a whole
 //! corpus works. This module reads and writes TSV and computes numbers; it never
 //! runs extraction and never prints (callers print [`Report::render`]).
+//!
+//! Where score.py would stop with a Python traceback or silently misread, this
+//! module deliberately differs: a UTF-8 byte-order mark before the header is
+//! ignored (Python would not find the `doc` column), an alias row without an
+//! `alias` field adds its canonical name only, and missing columns, short rows,
+//! unreadable and non-UTF-8 files are [`EvalError`]s. Name folding differs from
+//! NFKD only outside the scripts listed in `norm.rs`. A cross-check test renders
+//! the report for perturbed copies of the shared gold and compares it byte for
+//! byte with score.py's output.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;

@@ -4,7 +4,7 @@
 use scraper::{ElementRef, Html, Node, Selector};
 
 use super::Metadata;
-use super::date::parse_dateline;
+use crate::extract::date::find_document_date;
 
 /// Elements whose content is page furniture, never article text.
 const SKIPPED: &[&str] = &[
@@ -57,7 +57,7 @@ pub(super) fn to_text(raw: &str) -> (String, Metadata) {
         let Some(sel) = selector(css) else { continue };
         if let Some(value) = page.select(&sel).next().and_then(|e| e.value().attr(attr)) {
             let day = value.get(..10).unwrap_or(value);
-            meta.date = day.parse().ok().or_else(|| parse_dateline(value));
+            meta.date = day.parse().ok().or_else(|| find_document_date(value));
             if meta.date.is_some() {
                 break;
             }

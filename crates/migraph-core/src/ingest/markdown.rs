@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Metadata;
-use super::date::parse_dateline;
+use crate::extract::date::find_document_date;
 
 static LINK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"!?\[([^\]]*)\]\([^)]*\)").expect("the link pattern is valid"));
@@ -31,7 +31,7 @@ pub(super) fn to_text(raw: &str) -> (String, Metadata) {
                 "title" if !value.is_empty() => meta.title = Some(value.to_owned()),
                 "date" | "published" => {
                     let day = value.get(..10).unwrap_or(value);
-                    meta.date = day.parse().ok().or_else(|| parse_dateline(value));
+                    meta.date = day.parse().ok().or_else(|| find_document_date(value));
                 }
                 _ => {}
             }

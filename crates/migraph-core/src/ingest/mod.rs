@@ -81,7 +81,6 @@ use sha2::{Digest, Sha256};
 
 use crate::diagnostic::Diagnostic;
 
-pub use date::parse_dateline;
 pub use split::{split_articles, split_sentences};
 
 /// The kinds of file ingest reads, by extension.
