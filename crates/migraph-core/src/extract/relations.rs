@@ -236,29 +236,20 @@ fn is_body(m: &Ment, facts: &DocFacts<'_>) -> bool {
         })
 }
 
-fn lower_has_word(hay: &str, needle: &str) -> bool {
-    hay.match_indices(needle)
-        .any(|(p, _)| boundary_before(hay, p) && boundary_after(hay, p + needle.len()))
-}
-
 /// A sentence that names a meeting body next to a meeting word sets the
 /// article's current meeting (and its date) for later presentations and lists.
 fn update_meeting(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, carry: &mut Carry) {
     let text = facts.doc.text.as_str();
-    let lower = text[sent.start..sent.end].to_lowercase();
     let mut best: Option<(usize, &Ment)> = None;
-    for w in &res.lexicon.meeting_words {
-        let w = w.to_lowercase();
-        for (p, _) in lower.match_indices(&w) {
-            if !(boundary_before(&lower, p)) {
-                continue;
-            }
+    {
+        for (p, pe) in res.cues.meeting.matches(&text[sent.start..sent.end], false) {
+            let w_len = pe - p;
             let abs = sent.start + p;
             // The most specific body wins (a working party over the Council
             // that holds it), then the nearest.
             for m in sent.ms.iter().filter(|m| is_body(m, facts)) {
                 let d =
-                    if m.end <= abs { abs - m.end } else { m.start.saturating_sub(abs + w.len()) };
+                    if m.end <= abs { abs - m.end } else { m.start.saturating_sub(abs + w_len) };
                 let key = body_rank(m, facts) * 1000 + d;
                 if d < 80 && best.is_none_or(|(bd, _)| key < bd) {
                     best = Some((key, m));
@@ -311,18 +302,6 @@ fn list_discusses(facts: &DocFacts<'_>, sent: &Sent<'_>, l: &Meeting, out: &mut 
     }
 }
 
-/// Whether one of `cues` occurs as words in `hay` (lower-case); a cue ending
-/// in `*` matches any word ending.
-fn any_cue(hay: &str, cues: &[String]) -> bool {
-    cues.iter().any(|c| {
-        let c = c.to_lowercase();
-        match c.strip_suffix('*') {
-            Some(p) => hay.match_indices(p).any(|(i, _)| boundary_before(hay, i)),
-            None => lower_has_word(hay, &c),
-        }
-    })
-}
-
 fn kind_ok(m: &Ment, types: &[EntityKind]) -> bool {
     types.is_empty() || types.contains(&m.kind)
 }
@@ -371,7 +350,7 @@ fn rule_hits(
         }
         hits.push(Hit { rule: &res.rules[t.rule], rule_index: t.rule, start: a, end: b });
     }
-    let money_sentence = any_cue(&lower, &res.lexicon.money_words)
+    let money_sentence = res.cues.money.any(s_text, false)
         || facts.amounts.iter().any(|x| x.start >= sent.start && x.end <= sent.end);
     let mut out: Vec<Relation> = Vec::new();
     // Rules are tried in file order; once one has produced a relation of a kind
@@ -510,32 +489,19 @@ fn negated(text: &str, res: &Resources, sent: &Sent<'_>, a: usize, b: usize) -> 
         // Case matters: "in May 2025" is a month, "may" a modal.
         let hay = &text[first.start..a];
         let at_start = first.start == sent.start;
-        let hit = res.lexicon.hypothetical.iter().any(|c| {
-            lower_has_word(hay, c)
-                || at_start && {
-                    let mut cap = c.clone();
-                    if let Some(f) = cap.get_mut(0..1) {
-                        f.make_ascii_uppercase();
-                    }
-                    hay.starts_with(&cap) && boundary_after(hay, cap.len())
-                }
-        });
-        if hit {
+        if res.cues.hypothetical.any(hay, at_start) {
             return true;
         }
     }
     // After the trigger: its own clause and the later clauses of the sentence,
     // except relative clauses ("…, which had stalled, resumed …" is not cancelled).
-    let mut after = text[b..ce.max(b)].to_lowercase();
-    for k in ci + 1..sent.clauses.starts.len() {
-        if sent.clauses.has_antecedent(k) {
-            continue;
-        }
-        let (ns, ne) = sent.clauses.span(k);
-        after.push(' ');
-        after.push_str(&text[ns..ne].to_lowercase());
+    if res.cues.cancel_after.any(&text[b..ce.max(b)], false) {
+        return true;
     }
-    any_cue(&after, &res.lexicon.cancel_after)
+    (ci + 1..sent.clauses.starts.len()).filter(|&k| !sent.clauses.has_antecedent(k)).any(|k| {
+        let (ns, ne) = sent.clauses.span(k);
+        res.cues.cancel_after.any(&text[ns..ne], false)
+    })
 }
 
 fn default_eu(res: &Resources, at: usize) -> Option<Ment> {
@@ -1087,9 +1053,8 @@ fn money_relations(
     out: &mut Vec<Relation>,
 ) {
     let text = facts.doc.text.as_str();
-    let lower = text[sent.start..sent.end].to_lowercase();
     // An amount is itself a money word; prices and fees are not funding.
-    if any_cue(&lower, &res.lexicon.money_exclude) {
+    if res.cues.money_exclude.any(&text[sent.start..sent.end], false) {
         return;
     }
     let recipient_ok = |m: &Ment| {

@@ -321,6 +321,99 @@ pub(crate) struct Rule {
     pub(crate) needs_words: Vec<String>,
 }
 
+/// A word list compiled into one automaton, for "does this text hold one of
+/// these words" tests at word boundaries.
+#[derive(Debug, Clone)]
+pub(crate) struct CueSet {
+    ac: AhoCorasick,
+    /// Per pattern: whether it is a prefix (`fund*`: any word ending).
+    prefix: Vec<bool>,
+    /// Per pattern: whether it is the capitalised form of a lower-case cue,
+    /// which only counts at the start of the searched text ("Could …").
+    capital: Vec<bool>,
+}
+
+impl CueSet {
+    /// Compiles `list`. Case-sensitive sets match the cue as written (so "may"
+    /// does not match the month "May") plus its capitalised form at the start.
+    fn new(list: &[String], case_sensitive: bool) -> Result<CueSet, aho_corasick::BuildError> {
+        let mut pats = Vec::new();
+        let mut prefix = Vec::new();
+        let mut capital = Vec::new();
+        for cue in list {
+            let (text, pre) = match cue.strip_suffix('*') {
+                Some(p) => (p.to_owned(), true),
+                None => (cue.clone(), false),
+            };
+            if text.is_empty() {
+                continue;
+            }
+            pats.push(text.clone());
+            prefix.push(pre);
+            capital.push(false);
+            if case_sensitive && text.starts_with(|c: char| c.is_lowercase()) {
+                let mut cap = text.clone();
+                if let Some(f) = cap.get_mut(0..1) {
+                    f.make_ascii_uppercase();
+                }
+                pats.push(cap);
+                prefix.push(pre);
+                capital.push(true);
+            }
+        }
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(!case_sensitive)
+            .match_kind(MatchKind::Standard)
+            .build(&pats)?;
+        Ok(CueSet { ac, prefix, capital })
+    }
+
+    /// Word-bounded matches in `hay` as byte ranges; capitalised forms of
+    /// case-sensitive cues only at offset 0 when `start_ok`.
+    pub(crate) fn matches<'h>(
+        &'h self,
+        hay: &'h str,
+        start_ok: bool,
+    ) -> impl Iterator<Item = (usize, usize)> + 'h {
+        self.ac.find_overlapping_iter(hay).filter_map(move |m| {
+            let i = m.pattern().as_usize();
+            let (a, b) = (m.start(), m.end());
+            let before = hay[..a].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let after =
+                self.prefix[i] || hay[b..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            let cap_ok = !self.capital[i] || (start_ok && a == 0);
+            (before && after && cap_ok).then_some((a, b))
+        })
+    }
+
+    /// Whether `hay` holds one of the cues.
+    pub(crate) fn any(&self, hay: &str, start_ok: bool) -> bool {
+        self.matches(hay, start_ok).next().is_some()
+    }
+}
+
+/// The lexicon's word lists, compiled once.
+#[derive(Debug, Clone)]
+pub(crate) struct Cues {
+    pub(crate) hypothetical: CueSet,
+    pub(crate) cancel_after: CueSet,
+    pub(crate) money: CueSet,
+    pub(crate) money_exclude: CueSet,
+    pub(crate) meeting: CueSet,
+}
+
+impl Cues {
+    fn new(lx: &Lexicon) -> Result<Cues, aho_corasick::BuildError> {
+        Ok(Cues {
+            hypothetical: CueSet::new(&lx.hypothetical, true)?,
+            cancel_after: CueSet::new(&lx.cancel_after, false)?,
+            money: CueSet::new(&lx.money_words, false)?,
+            money_exclude: CueSet::new(&lx.money_exclude, false)?,
+            meeting: CueSet::new(&lx.meeting_words, false)?,
+        })
+    }
+}
+
 /// One trigger phrase of the trigger automaton.
 #[derive(Debug, Clone)]
 pub(crate) struct Trigger {
@@ -352,6 +445,8 @@ pub struct Resources {
     pub(crate) cue_kinds: Vec<EntityKind>,
     /// Index of the European Union entry.
     pub(crate) eu: Option<usize>,
+    /// Compiled word lists.
+    pub(crate) cues: Cues,
 }
 
 /// A file handed to the loader: its name (for diagnostics) and its text.
@@ -443,6 +538,7 @@ impl Resources {
             cue_ac: empty_ac(),
             cue_kinds: Vec::new(),
             eu: None,
+            cues: Cues::new(&Lexicon::default()).expect("empty word lists build"),
         }
     }
 
@@ -888,6 +984,11 @@ fn build(
     }
     let cue_ac = ci(&cue_texts)?;
     let eu = b.by_id.get(&EntityId::from_name("European Union")).copied();
+    let cues = Cues::new(&lexicon).map_err(|e| ResourceError::Parse {
+        path: PathBuf::from("ontology/patterns.toml"),
+        line: 1,
+        message: format!("cannot build word-list automaton: {e}"),
+    })?;
     tracing::debug!(
         entities = b.entries.len(),
         surfaces = b.surfaces.len(),
@@ -909,6 +1010,7 @@ fn build(
             cue_ac,
             cue_kinds,
             eu,
+            cues,
         },
         diags,
     ))
