@@ -632,10 +632,9 @@ impl Ctx<'_> {
         let p = self.prev_tok(s)?;
         let w = self.word(p);
         if self.text[self.toks[p].end..s].trim().is_empty()
-            && let Some(sf) =
-                self.res.surfaces.iter().find(|sf| sf.kind == SurfaceKind::Demonym && sf.text == w)
+            && let Some(sf) = self.res.demonyms.get(w).copied()
         {
-            let (id, k) = self.gaz_entity(sf.entry);
+            let (id, k) = self.gaz_entity(sf);
             return Some((id, k, self.toks[p].start));
         }
         // "… of Belgium" within a few words after the title.
@@ -739,7 +738,7 @@ impl Ctx<'_> {
             // A sentence-initial capitalised word may be an ordinary word; names
             // mid-sentence or at a sentence start both pass, but not after a determiner.
             let name = text[s..e].to_owned();
-            if self.res.surfaces.iter().any(|x| words.contains(&x.text.as_str())) {
+            if words.iter().any(|w| self.res.surface_set.contains(*w)) {
                 continue;
             }
             let person =
@@ -913,8 +912,7 @@ impl Ctx<'_> {
             // A leading "EU-Armenia" compound names the parties, not the body.
             if f < last && self.word(f).contains('-') {
                 let w = self.word(f);
-                let parts_known =
-                    w.split('-').all(|p| self.res.surfaces.iter().any(|s| s.text == p));
+                let parts_known = w.split('-').all(|p| self.res.surface_set.contains(p));
                 if parts_known {
                     f += 1;
                 }
@@ -931,11 +929,7 @@ impl Ctx<'_> {
             if f < last {
                 let w0 = self.word(f);
                 let w1 = self.word(f + 1);
-                let demonym = self
-                    .res
-                    .surfaces
-                    .iter()
-                    .any(|x| x.kind == SurfaceKind::Demonym && x.text == w0);
+                let demonym = self.res.demonyms.contains_key(w0);
                 if demonym && has(&self.res.lexicon.government_words, w1) {
                     continue;
                 }
@@ -1009,7 +1003,7 @@ impl Ctx<'_> {
         let name = &self.text[s..e];
         // Known names, countries and single demonym-like words are not new groups.
         if self.cands.iter().any(|m| m.start <= s && m.end >= e)
-            || !name.contains(' ') && self.res.surfaces.iter().any(|x| x.text == name)
+            || !name.contains(' ') && self.res.surface_set.contains(name)
         {
             return;
         }
@@ -1182,8 +1176,7 @@ impl Ctx<'_> {
                 .rsplit(|c: char| !c.is_alphanumeric())
                 .next()
                 .unwrap_or("");
-            let prev_demonym =
-                res.surfaces.iter().any(|s| s.kind == SurfaceKind::Demonym && s.text == prev_word);
+            let prev_demonym = res.demonyms.contains_key(prev_word);
             if prev_country || prev_demonym {
                 keep[k] = false;
             }

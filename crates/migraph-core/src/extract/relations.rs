@@ -961,8 +961,9 @@ fn pick_date(
         .iter()
         .filter(|d| d.start >= sent.start && d.end <= sent.end)
         .filter(|d| {
-            let before = text[..d.start].trim_end().to_lowercase();
-            rel == RelationKind::Funds || !before.ends_with(" for")
+            // Only the word before the date matters; never copy the text before it.
+            let before = text[..d.start].trim_end();
+            rel == RelationKind::Funds || !(before.ends_with(" for") || before.ends_with(" For"))
         })
         .collect();
     if cands.is_empty() {

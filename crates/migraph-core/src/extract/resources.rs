@@ -447,6 +447,10 @@ pub struct Resources {
     pub(crate) eu: Option<usize>,
     /// Compiled word lists.
     pub(crate) cues: Cues,
+    /// Demonym → entry, for exact lookups of single words.
+    pub(crate) demonyms: HashMap<String, usize>,
+    /// Every gazetteer surface string, for "is this a known name" tests.
+    pub(crate) surface_set: std::collections::HashSet<String>,
 }
 
 /// A file handed to the loader: its name (for diagnostics) and its text.
@@ -539,6 +543,8 @@ impl Resources {
             cue_kinds: Vec::new(),
             eu: None,
             cues: Cues::new(&Lexicon::default()).expect("empty word lists build"),
+            demonyms: HashMap::new(),
+            surface_set: std::collections::HashSet::new(),
         }
     }
 
@@ -953,6 +959,13 @@ fn build(
             })
     };
     let surface_texts: Vec<String> = b.surfaces.iter().map(|s| s.text.clone()).collect();
+    let surface_set = surface_texts.iter().cloned().collect();
+    let demonyms = b
+        .surfaces
+        .iter()
+        .filter(|s| s.kind == SurfaceKind::Demonym)
+        .map(|s| (s.text.clone(), s.entry))
+        .collect();
     let gazetteer_ac = ci(&surface_texts)?;
     let trigger_ac = ci(&trigger_texts)?;
     let mut role_texts = Vec::new();
@@ -1011,6 +1024,8 @@ fn build(
             cue_kinds,
             eu,
             cues,
+            demonyms,
+            surface_set,
         },
         diags,
     ))
