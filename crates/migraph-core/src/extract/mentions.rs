@@ -166,10 +166,12 @@ impl Ctx<'_> {
     }
 
     fn gaz_entity(&mut self, entry: usize) -> (EntityId, EntityKind) {
-        let e = self.res.entries[entry].entity.clone();
-        let out = (e.id.clone(), e.kind);
-        self.register(e);
-        out
+        let e = &self.res.entries[entry].entity;
+        // Clone the (alias-laden) entity only the first time the document names it.
+        if !self.found.entities.contains_key(&e.id) {
+            self.found.entities.insert(e.id.clone(), e.clone());
+        }
+        (e.id.clone(), e.kind)
     }
 
     fn push(
