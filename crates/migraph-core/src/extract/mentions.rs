@@ -470,6 +470,11 @@ impl Ctx<'_> {
             let b = &text[..self.toks[p].start];
             let b = b.trim_end();
             [", a", ", an", ", the"].iter().find(|d| b.ends_with(*d)).map(|d| b.len() - d.len())
+        });
+        // "Dubravka Šuica, Commissioner for …": a capitalised title right after the comma.
+        let cut = cut.or_else(|| {
+            let starts_cap = text[title_start..].chars().next().is_some_and(char::is_uppercase);
+            (starts_cap && trimmed.ends_with(',')).then(|| trimmed.len() - 1)
         })?;
         let last = self.prev_tok(cut)?;
         if self.toks[last].end != cut || !self.toks[last].is_cap(text) {

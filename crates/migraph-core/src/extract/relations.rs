@@ -375,7 +375,21 @@ fn rule_hits(
         if negated(text, res, sent, h.start, h.end) {
             continue;
         }
-        let subjects = find_args(facts, res, sent, carry, &h, &rule.subject, true, None);
+        let mut subjects = find_args(facts, res, sent, carry, &h, &rule.subject, true, None);
+        // "ICMPD and the European Training Foundation joined …": with
+        // `multi_subject`, names coordinated before the subject count too.
+        if rule.multi_subject && subjects.len() == 1 && subjects[0].start < h.start {
+            let mut first = subjects[0].clone();
+            while let Some(prev) = sent.ms.iter().rev().find(|m| m.end <= first.start) {
+                let g = text[prev.end..first.start].trim().to_lowercase();
+                let joined = matches!(g.as_str(), "and" | "and the" | "," | ", and" | ", and the");
+                if !joined || !kind_ok(prev, &rule.subject_types) || prev.nationality {
+                    break;
+                }
+                subjects.insert(0, (*prev).clone());
+                first = (*prev).clone();
+            }
+        }
         for subj in
             subjects.iter().take(if rule.multi_subject || rule.all_subjects { 8 } else { 1 })
         {
@@ -821,7 +835,10 @@ fn right<'a>(
             let g = gap.trim();
             let joined = matches!(
                 g,
-                "," | "and"
+                ", as well as"
+                    | ", as well as the"
+                    | ","
+                    | "and"
                     | ", and"
                     | "or"
                     | "as well as"
