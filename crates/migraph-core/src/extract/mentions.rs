@@ -551,7 +551,7 @@ impl Ctx<'_> {
         let body: Option<(EntityId, EntityKind)> = match (&known_body, role.body.as_str()) {
             (Some(b), _) => Some(b.clone()),
             (None, "country") => self
-                .state_for_title(s, e)
+                .state_for_title(s, e, self.toks[f].start)
                 .map(|(id, k, st)| {
                     span_start = span_start.min(st);
                     (id, k)
@@ -615,7 +615,14 @@ impl Ctx<'_> {
 
     /// The state a national title belongs to: "Italian Premier", "Slovenia’s
     /// interior minister", "Minister of Interior of Belgium".
-    fn state_for_title(&mut self, s: usize, e: usize) -> Option<(EntityId, EntityKind, usize)> {
+    /// `name_start`: where the person's name begins; an "of <State>" must
+    /// come before it (it belongs to the title, not to what follows the name).
+    fn state_for_title(
+        &mut self,
+        s: usize,
+        e: usize,
+        name_start: usize,
+    ) -> Option<(EntityId, EntityKind, usize)> {
         // Candidates already found by the gazetteer pass.
         let before = self
             .cands
@@ -644,8 +651,8 @@ impl Ctx<'_> {
             let (id, k) = self.gaz_entity(sf);
             return Some((id, k, self.toks[p].start));
         }
-        // "… of Belgium" within a few words after the title.
-        let window_end = (e + 60).min(self.text.len());
+        // "… of Belgium" in the title, before the name.
+        let window_end = (e + 60).min(self.text.len()).min(name_start);
         self.cands
             .iter()
             .filter(|m| m.kind == EntityKind::Country && m.start >= e && m.end <= window_end)
