@@ -337,7 +337,10 @@ impl Ctx<'_> {
             self.push(start, self.toks[n].end, pid, EntityKind::EUInstitution, "presidency", 2);
             return;
         }
-        if let Some(t) = two.as_ref().filter(|t| has(&lx.government_words, t)) {
+        if let Some((t, last)) = three_gov(self, n, &lx.government_words) {
+            let _ = t;
+            self.push(start, self.toks[last].end, id, kind, "demonym", 1);
+        } else if let Some(t) = two.as_ref().filter(|t| has(&lx.government_words, t)) {
             let _ = t;
             self.push(start, self.toks[n + 1].end, id, kind, "demonym", 1);
         } else if has(&lx.government_words, &w1) {
@@ -1198,6 +1201,15 @@ impl Ctx<'_> {
         let mut it = keep.into_iter();
         self.cands.retain(|_| it.next().unwrap_or(true));
     }
+}
+
+/// A three-word government phrase after a demonym ("internal security forces").
+fn three_gov(cx: &Ctx<'_>, n: usize, words: &[String]) -> Option<(String, usize)> {
+    if n + 2 >= cx.toks.len() {
+        return None;
+    }
+    let t = format!("{} {} {}", cx.word(n), cx.word(n + 1), cx.word(n + 2));
+    has(words, &t).then_some((t, n + 2))
 }
 
 /// The authority noun as listed ("coast guards" → "Coast Guard").

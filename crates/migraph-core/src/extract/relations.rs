@@ -202,6 +202,10 @@ fn role_relations(facts: &DocFacts<'_>, out: &mut Vec<Relation>) {
 /// Missions and offices whose gazetteer entry names a place operate there.
 fn mission_places(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, out: &mut Vec<Relation>) {
     for m in &sent.ms {
+        // A mission the sentence says has closed no longer operates.
+        if negated(&facts.doc.text, res, sent, m.start, m.end) {
+            continue;
+        }
         if let Some(place) = res.place_of(&m.entity) {
             let ev = evidence(facts.doc, sent, m.start, m.end, "operatesIn.named-place");
             out.push(relation(&m.entity, RelationKind::OperatesIn, &place, None, None, ev));
