@@ -422,10 +422,24 @@ fn rule_hits(
                 // Structure (who belongs to what) is not an event: no date.
                 let structural =
                     matches!(rule.relation, RelationKind::PartOf | RelationKind::MemberOf);
+                // A presentation or participation at the current meeting takes the
+                // meeting's date before any other date of the sentence.
+                let context_date = if obj.how == "context" || subj.how == "context" {
+                    carry.meeting.as_ref().and_then(|m| m.when)
+                } else {
+                    None
+                };
                 let mut when = if structural {
                     None
                 } else {
-                    pick_date(facts, sent, h.start.min(obj.start.max(sent.start)), rule.relation)
+                    context_date.or_else(|| {
+                        pick_date(
+                            facts,
+                            sent,
+                            h.start.min(obj.start.max(sent.start)),
+                            rule.relation,
+                        )
+                    })
                 };
                 if when.is_none() && from_context && !structural {
                     when = carry.meeting.as_ref().and_then(|m| m.when);
@@ -924,7 +938,7 @@ fn pair(
         }
         // The pair must be near the trigger: right after it ("between A and B")
         // or before it in the same sentence ("A and B signed").
-        let d = if b.end <= h.start {
+        let d = if b.end <= h.start && !h.rule.pair_after {
             h.start - b.end
         } else if a.start >= h.end {
             a.start - h.end

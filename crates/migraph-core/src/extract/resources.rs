@@ -231,6 +231,10 @@ pub(crate) struct RuleSpec {
     /// Whether the sentence must contain a money word or amount.
     #[serde(default)]
     pub(crate) needs_money: bool,
+    /// For `pair`: only a pair after the trigger counts ("a meeting between A
+    /// and B", not "A and B at its meeting").
+    #[serde(default)]
+    pub(crate) pair_after: bool,
     /// Whether the rule only fires when the sentence has an agreement word.
     #[serde(default)]
     pub(crate) needs_words: Vec<String>,
@@ -318,6 +322,7 @@ pub(crate) struct Rule {
     pub(crate) object_body: bool,
     pub(crate) subject_body: bool,
     pub(crate) needs_money: bool,
+    pub(crate) pair_after: bool,
     pub(crate) needs_words: Vec<String>,
 }
 
@@ -926,6 +931,7 @@ fn build(
                 object_body: spec.object_body,
                 subject_body: spec.subject_body,
                 needs_money: spec.needs_money,
+                pair_after: spec.pair_after,
                 needs_words: spec.needs_words.iter().map(|p| p.to_lowercase()).collect(),
             });
             for t in &spec.triggers {
