@@ -508,6 +508,28 @@ impl Ctx<'_> {
         recent: &mut Vec<(String, EntityId, Option<EntityId>)>,
     ) {
         let text = self.text;
+        // A known office holder's gazetteer name right after the title.
+        if let Some(pm) = self
+            .cands
+            .iter()
+            .find(|m| m.how == "gazetteer-person" && m.start >= e && m.start <= e + 2)
+            .cloned()
+        {
+            // Known office holders get `memberOf` their body whatever the title.
+            if let Some(person) = pm.person.clone() {
+                if let Some(body) = self.res.member_of(&person) {
+                    self.found.roles.push(RoleFact {
+                        rule: "memberOf.role-title",
+                        person: person.clone(),
+                        body,
+                        start: s,
+                        end: pm.end,
+                    });
+                }
+                recent.push((title_lc.to_owned(), pm.entity.clone(), Some(person)));
+            }
+            return;
+        }
         let named = self
             .name_after(e)
             .map(|r| (r, false))

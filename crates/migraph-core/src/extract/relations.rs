@@ -564,7 +564,14 @@ fn find_args(
         let body_ok =
             if subject { !rule.subject_body } else { !rule.object_body } || is_body(m, facts);
         let actor_ok = !subject || !(m.nationality || matches!(m.how, "place" | "demonym-place"));
+        // "the Danish Presidency of the Council": the complement of the other
+        // argument's name is not an argument of its own.
+        let complement = rule.relation != RelationKind::PartOf
+            && other.is_some_and(|o| {
+                o.end <= m.start && matches!(text[o.end..m.start].trim(), "of the" | "of")
+            });
         kind_ok(m, types)
+            && !complement
             && other
                 .is_none_or(|o| o.entity != m.entity && !(o.start == m.start && o.how != "context"))
             && body_ok
@@ -602,7 +609,13 @@ fn find_args(
             ArgFinder::First => sent
                 .ms
                 .iter()
-                .filter(|m| m.end <= h.start && ok(m) && !is_reporter(text, res, m))
+                // A possessor ("the Council’s working party, the EMWP, …") is not the subject.
+                .filter(|m| {
+                    m.end <= h.start
+                        && ok(m)
+                        && !is_reporter(text, res, m)
+                        && !possessive_follows(text, sent, m)
+                })
                 .map(|m| (*m).clone())
                 .take(1)
                 .collect(),
