@@ -120,6 +120,7 @@ struct Ctx<'a> {
 pub(crate) fn find(text: &str, res: &Resources) -> Found {
     let mut cx = Ctx { text, toks: tokens(text), res, found: Found::default(), cands: Vec::new() };
     cx.gazetteer();
+    cx.org_bodies();
     cx.roles();
     cx.people_of_orgs();
     cx.acronyms();
@@ -713,6 +714,67 @@ impl Ctx<'_> {
             }
         }
         None
+    }
+
+    /// "Frontex's management board": an organisation's own body, named after
+    /// it ("Frontex Management Board"), of the organisation's type.
+    fn org_bodies(&mut self) {
+        let text = self.text;
+        let mut extra = Vec::new();
+        for m in &self.cands {
+            if !matches!(
+                m.kind,
+                EntityKind::EUAgency
+                    | EntityKind::InternationalOrganisation
+                    | EntityKind::NGO
+                    | EntityKind::Company
+                    | EntityKind::Mission
+            ) {
+                continue;
+            }
+            let rest = &text[m.end..];
+            let Some(after) = rest.strip_prefix("’s ").or_else(|| rest.strip_prefix("'s "))
+            else {
+                continue;
+            };
+            let Some(noun) = self
+                .res
+                .lexicon
+                .body_nouns
+                .iter()
+                .filter(|n| {
+                    after.len() >= n.len()
+                        && after.is_char_boundary(n.len())
+                        && after[..n.len()].eq_ignore_ascii_case(n)
+                        && boundary_after(after, n.len())
+                })
+                .max_by_key(|n| n.len())
+            else {
+                continue;
+            };
+            let Some(owner) = self.found.entities.get(&m.entity) else { continue };
+            let title: Vec<String> = noun
+                .split(' ')
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next()
+                        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                        .unwrap_or_default()
+                })
+                .collect();
+            let name = format!("{} {}", owner.name, title.join(" "));
+            let start = text.len() - after.len();
+            extra.push((
+                Entity::new(&name, m.kind, "discovered:org-body"),
+                start,
+                start + noun.len(),
+                m.kind,
+            ));
+        }
+        for (ent, s, e, kind) in extra {
+            let id = self.register(ent);
+            self.push(s, e, id, kind, "org-body", 2);
+        }
     }
 
     /// "Susanna Zanfrini of the International Rescue Committee": a two- or

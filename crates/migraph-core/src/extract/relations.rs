@@ -216,6 +216,7 @@ fn mission_places(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, out: &
 /// Names that make an EU institution a meeting body: something that holds
 /// meetings, receives presentations and discusses (not the Union or Commission).
 const BODY_WORDS: &[&str] = &[
+    "board",
     "committee",
     "working party",
     "working group",
@@ -228,15 +229,10 @@ const BODY_WORDS: &[&str] = &[
 ];
 
 fn is_body(m: &Ment, facts: &DocFacts<'_>) -> bool {
-    m.kind == EntityKind::EUInstitution
+    matches!(m.kind, EntityKind::EUInstitution | EntityKind::EUAgency)
         && facts.found.entities.get(&m.entity).is_some_and(|e| {
             let n = e.name.to_lowercase();
             BODY_WORDS.iter().any(|w| n.contains(w))
-                || e.aliases
-                    .iter()
-                    .any(|a| a.len() <= 6 && a.chars().all(|c| c.is_ascii_uppercase()))
-                    && !n.contains("union")
-                    && !n.contains("commission")
         })
 }
 

@@ -164,6 +164,10 @@ pub(crate) struct Lexicon {
     /// Lower-case nouns after or before a name that make it an NGO ("group", "charity").
     #[serde(default)]
     pub(crate) group_nouns: Vec<String>,
+    /// Lower-case nouns naming an organisation's own body after a possessive
+    /// ("Frontex's management board" → Frontex Management Board).
+    #[serde(default)]
+    pub(crate) body_nouns: Vec<String>,
     /// Capitalised words that belong to a title, not to a name ("Home", "Affairs").
     #[serde(default)]
     pub(crate) title_words: Vec<String>,
@@ -1050,6 +1054,7 @@ fn merge_lexicon(into: &mut Lexicon, from: Lexicon) {
     into.meeting_words.extend(from.meeting_words);
     into.project_nouns.extend(from.project_nouns);
     into.group_nouns.extend(from.group_nouns);
+    into.body_nouns.extend(from.body_nouns);
     into.title_words.extend(from.title_words);
     into.honorifics.extend(from.honorifics);
     into.role.extend(from.role);
