@@ -211,6 +211,12 @@ fn build_replaces_changed_documents_and_remove_drops_them() {
     );
     assert!(quads(&env, &store) > 0 && before > 0);
     env.ok(&["remove", "note.txt", "--store", s(&store)]);
-    assert_eq!(quads(&env, &store), 0);
+    let left = env.select(
+        &store,
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), \"https://w3id.org/migraph/id/doc/\")) }",
+    );
+    assert_eq!(left[0][0], "0");
+    let catalogue = env.select(&store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/migraph/graph/catalogue> { ?s ?p ?o } }");
+    assert_eq!(catalogue[0][0], "0");
     assert_eq!(env.run(&["remove", "note.txt", "--store", s(&store)]).status.code(), Some(2));
 }
