@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use migraph::diagnostic::{Diagnostic, Severity};
+use migraph::diagnostic::Diagnostic;
 use migraph::eval;
 use migraph::export::{self, GraphFormat, ViewOptions};
 use migraph::extract;
@@ -31,7 +31,7 @@ use migraph::store::{GraphStore, RdfDumpFormat, ResultFormat};
 #[command(
     after_help = "Examples:\n  migraph build\n  migraph build ~/bulletins --store ./store\n  migraph query 'SELECT * WHERE { ?s ?p ?o } LIMIT 10'\n  migraph serve --bind 127.0.0.1:7878"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 
@@ -46,7 +46,7 @@ pub struct Cli {
 
 impl Cli {
     /// The log filter implied by -q / -v.
-    pub fn log_level(&self) -> &'static str {
+    pub(crate) fn log_level(&self) -> &'static str {
         match (self.quiet, self.verbose) {
             (true, _) => "error",
             (false, 0) => "warn",
@@ -196,6 +196,7 @@ enum Command {
         store: StoreArgs,
     },
     /// Print what the store holds: documents, entities, statements, quads.
+    #[command(after_help = "Example:\n  migraph stats --store ./migraph-store")]
     Stats {
         #[command(flatten)]
         store: StoreArgs,
@@ -308,10 +309,10 @@ fn parse_kind(s: &str) -> Result<EntityKind, String> {
 /// Bad input from the user (missing files, unparsable gold, unknown entity): exit code 2.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct BadInput(pub String);
+pub(crate) struct BadInput(pub(crate) String);
 
 /// Runs the parsed command line.
-pub fn run(cli: Cli) -> Result<()> {
+pub(crate) fn run(cli: Cli) -> Result<()> {
     let quiet = cli.quiet;
     match cli.command {
         Command::Build { input, store, exports, memory } => {
