@@ -309,17 +309,21 @@ impl Ctx<'_> {
             None
         };
         // "Senegalese police" (lower case) is the state's police: the state itself.
+        let raw_last = auth.as_ref().map(|(_, last)| *last);
         let auth = auth.filter(|(noun, last)| {
             let written = &text[self.toks[n].start..self.toks[*last].end];
-            let generic = ["police", "army", "forces", "gendarmerie"]
+            // Only coast guards and navies keep their own identity when written
+            // in lower case ("the Libyan coast guard"); "Tunisian border guards"
+            // or "Senegalese police" are the state's.
+            let lower = noun.to_lowercase();
+            let generic = !["coast guard", "coastguard", "navy", "national guard"]
                 .iter()
-                .any(|g| noun.to_lowercase().contains(g));
+                .any(|g| lower.contains(g));
             !(generic && written.chars().next().is_some_and(char::is_lowercase))
         });
-        if auth.is_none()
-            && ["police", "army", "forces", "gendarmerie"].contains(&w1.to_lowercase().as_str())
-        {
-            self.push(start, self.toks[n].end, id, kind, "demonym", 1);
+        if let (None, Some(last)) = (&auth, raw_last) {
+            // A generic force in lower case stands for its state.
+            self.push(start, self.toks[last].end, id, kind, "demonym", 1);
             return;
         }
         if let Some((noun, last)) = auth {
