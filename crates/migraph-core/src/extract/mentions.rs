@@ -994,6 +994,9 @@ impl Ctx<'_> {
                 if self.toks[j].is_cap(text) {
                     last = j;
                     j += 1;
+                } else if self.word(j) == "and" && self.cue_kind(self.word(last)).is_some() {
+                    // "CAE Aviation and DEA Aviation": two names, not one.
+                    break;
                 } else if CONNECTORS.contains(&self.word(j))
                     && self.word(j) != "the"
                     && j + 1 < n

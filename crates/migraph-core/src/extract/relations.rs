@@ -257,7 +257,15 @@ fn update_meeting(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, carry:
             }
             if let Some((_, m)) = best {
                 let when = nearest_date(facts, sent, abs);
-                carry.meeting = Some(Meeting { body: m.entity.clone(), when });
+                // "… at the same meeting" naming only the Council keeps the
+                // working party already being reported on.
+                let keep = carry.meeting.as_ref().is_some_and(|cur| {
+                    body_rank_of(&cur.body, facts) < body_rank(m, facts)
+                        && when.is_none_or(|w| Some(w) == cur.when)
+                });
+                if !keep {
+                    carry.meeting = Some(Meeting { body: m.entity.clone(), when });
+                }
             }
         }
     }
@@ -278,6 +286,11 @@ fn body_rank(m: &Ment, facts: &DocFacts<'_>) -> usize {
     } else {
         2
     }
+}
+
+fn body_rank_of(id: &EntityId, facts: &DocFacts<'_>) -> usize {
+    let m = Ment::synthetic(id.clone(), EntityKind::EUInstitution, 0, "context");
+    body_rank(&m, facts)
 }
 
 fn nearest_date(facts: &DocFacts<'_>, sent: &Sent<'_>, pos: usize) -> Option<When> {
@@ -610,7 +623,8 @@ fn find_args(
                     m.end <= h.start
                         && ok(m)
                         && !is_reporter(text, res, m)
-                        && !possessive_follows(text, sent, m)
+                        && !text[m.end..].starts_with("’s")
+                        && !text[m.end..].starts_with("'s")
                 })
                 .map(|m| (*m).clone())
                 .take(1)
@@ -827,8 +841,17 @@ fn right<'a>(
         k += 1;
     }
     let limit = limit.min(pos + 160);
+    // Halves of a hyphenated pair ("the Italy-Albania protocol") are not
+    // arguments on their own.
+    let compound_half = |m: &Ment| {
+        let after = text[m.end..].starts_with(['-', '–'])
+            && sent.ms.iter().any(|n| n.start > m.end && n.start <= m.end + 3);
+        let before = text[..m.start].ends_with(['-', '–'])
+            && sent.ms.iter().any(|n| n.end < m.start && n.end + 3 >= m.start);
+        after || before
+    };
     let cand = sent.ms.iter().find(|m| {
-        m.start >= pos && m.end <= limit && kind_ok(m, types) && {
+        m.start >= pos && m.end <= limit && kind_ok(m, types) && !compound_half(m) && {
             preps.is_empty() || {
                 let gap = text[pos..m.start].to_lowercase();
                 let words: Vec<&str> =
@@ -1156,12 +1179,24 @@ fn money_relations(
         if let Some(next) = facts.amounts.iter().find(|b| b.start > a.end && b.start < limit) {
             limit = next.start;
         }
-        let mut recipients: Vec<&Ment> = Vec::new();
-        if let Some(first) = sent
+        // "€8 million from the X instrument will pay for …": X is the funder.
+        let from_funder = sent
             .ms
             .iter()
-            .find(|m| m.start >= a.end && m.end <= limit.min(a.end + 120) && recipient_ok(m))
-        {
+            .find(|m| {
+                m.start >= a.end && {
+                    let g = text[a.end..m.start].trim();
+                    g == "from the" || g == "from"
+                }
+            })
+            .filter(|m| funder_ok(m));
+        let mut recipients: Vec<&Ment> = Vec::new();
+        if let Some(first) = sent.ms.iter().find(|m| {
+            m.start >= a.end
+                && m.end <= limit.min(a.end + 160)
+                && recipient_ok(m)
+                && from_funder.is_none_or(|f| f.start != m.start)
+        }) {
             recipients.push(first);
             let mut last = *first;
             for m in sent.ms.iter().filter(|m| m.start > first.start && m.end <= limit) {
@@ -1187,18 +1222,21 @@ fn money_relations(
         if recipients.is_empty() {
             continue;
         }
-        let funder = sent
-            .ms
-            .iter()
-            .rev()
-            .find(|m| {
-                m.end <= a.start
-                    && a.start - m.end < 70
-                    && funder_ok(m)
-                    && !recipients.iter().any(|r| r.entity == m.entity)
-                    && !is_reporter(text, res, m)
-            })
+        let funder = from_funder
             .map(|m| (*m).clone())
+            .or_else(|| {
+                sent.ms
+                    .iter()
+                    .rev()
+                    .find(|m| {
+                        m.end <= a.start
+                            && a.start - m.end < 70
+                            && funder_ok(m)
+                            && !recipients.iter().any(|r| r.entity == m.entity)
+                            && !is_reporter(text, res, m)
+                    })
+                    .map(|m| (*m).clone())
+            })
             .or_else(|| after_word(text, sent, a.end, &["by"], &funder_ok).into_iter().next())
             .or_else(|| default_eu(res, a.start));
         let Some(funder) = funder else { continue };
