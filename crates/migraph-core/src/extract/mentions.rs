@@ -1,13 +1,17 @@
 //! Mention finding: where the document names an entity, and which one.
 //!
 //! Sources, strongest first: people introduced by a role title ("Commissioner
-//! Ylva Johansson", "Italian Premier Giorgia Meloni"), names discovered from the
-//! text (acronyms defined in parentheses, capitalised names with a cue word,
-//! named projects, "the X group"), gazetteer names, demonyms in a context that
-//! makes them a state ("the Somali government"), a nationality ("Afghan
-//! migrants") or a place ("the Greek islands"), and in-document coreference
-//! (surnames, defined acronyms, "the presidency", "the working party").
-//! Overlaps are resolved longest first. This module does not build relations.
+//! Ylva Johansson", "Italian Premier Giorgia Meloni") or speaking for an
+//! organisation ("X of the IRC"), names discovered from the text (acronyms
+//! defined in parentheses, capitalised names with a cue word, named projects,
+//! "the X group", an organisation's own board), gazetteer names (including
+//! known office holders, who stand for the body they act for), demonyms in a
+//! context that makes them a state ("the Somali government", "Senegalese
+//! police"), a nationality ("Afghan migrants") or a place ("the Greek islands"),
+//! and in-document coreference (surnames, defined acronyms, "the Commissioner",
+//! "the presidency", "the working party"). Overlaps are resolved longest first.
+//! This module does not build relations (it only records the `memberOf` facts
+//! that role titles state).
 
 use std::collections::HashMap;
 
@@ -342,11 +346,9 @@ impl Ctx<'_> {
             self.push(start, self.toks[n].end, pid, EntityKind::EUInstitution, "presidency", 2);
             return;
         }
-        if let Some((t, last)) = three_gov(self, n, &lx.government_words) {
-            let _ = t;
+        if let Some(last) = three_gov(self, n, &lx.government_words) {
             self.push(start, self.toks[last].end, id, kind, "demonym", 1);
-        } else if let Some(t) = two.as_ref().filter(|t| has(&lx.government_words, t)) {
-            let _ = t;
+        } else if two.as_ref().is_some_and(|t| has(&lx.government_words, t)) {
             self.push(start, self.toks[n + 1].end, id, kind, "demonym", 1);
         } else if has(&lx.government_words, &w1) {
             self.push(start, self.toks[n].end, id, kind, "demonym", 1);
@@ -1228,7 +1230,6 @@ impl Ctx<'_> {
                 let before = lower[..pos].trim_end();
                 let anaphoric =
                     ["the", "outgoing", "this", "incoming"].iter().any(|d| before.ends_with(d));
-                let starts_cap = text[pos..].chars().next().is_some_and(char::is_uppercase);
                 if !anaphoric || self.cands.iter().any(|m| m.start <= pos && m.end >= end) {
                     continue;
                 }
@@ -1245,9 +1246,6 @@ impl Ctx<'_> {
                     .max_by_key(|m| m.end)
                     .cloned();
                 if let Some(mut a) = ante {
-                    if starts_cap && *noun == "presidency" {
-                        // "the Presidency" alone may be the gazetteer's generic alias; keep the antecedent.
-                    }
                     a.start = pos;
                     a.end = end;
                     a.how = "coref";
@@ -1295,12 +1293,12 @@ impl Ctx<'_> {
 }
 
 /// A three-word government phrase after a demonym ("internal security forces").
-fn three_gov(cx: &Ctx<'_>, n: usize, words: &[String]) -> Option<(String, usize)> {
+fn three_gov(cx: &Ctx<'_>, n: usize, words: &[String]) -> Option<usize> {
     if n + 2 >= cx.toks.len() {
         return None;
     }
     let t = format!("{} {} {}", cx.word(n), cx.word(n + 1), cx.word(n + 2));
-    has(words, &t).then_some((t, n + 2))
+    has(words, &t).then_some(n + 2)
 }
 
 /// The authority noun as listed ("coast guards" → "Coast Guard").
