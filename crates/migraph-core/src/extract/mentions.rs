@@ -875,7 +875,16 @@ impl Ctx<'_> {
         let text = self.text;
         let mut defs: Vec<(String, EntityId, EntityKind)> = Vec::new();
         for (open, _) in text.match_indices('(') {
-            let Some(close_rel) = text[open..].find(')') else { continue };
+            // Parenthesised acronyms and names are short: look no further than 160 bytes.
+            let window = &text[open..];
+            let Some(close_rel) = window
+                .char_indices()
+                .take_while(|(i, _)| *i < 160)
+                .find(|(_, c)| *c == ')')
+                .map(|(i, _)| i)
+            else {
+                continue;
+            };
             let close = open + close_rel;
             let inner = text[open + 1..close].trim();
             if is_acronym(inner) && inner.len() <= 12 {

@@ -26,6 +26,14 @@ pub(crate) struct Located<T> {
     pub(crate) value: T,
 }
 
+/// The items of `v` (sorted by start) that lie within `[start, end)`, found by
+/// binary search so that per-sentence lookups stay linear over a document.
+fn within<T>(v: &[Located<T>], start: usize, end: usize) -> &[Located<T>] {
+    let lo = v.partition_point(|x| x.start < start);
+    let hi = v.partition_point(|x| x.start < end);
+    &v[lo..hi.max(lo)]
+}
+
 /// What one document offers the rules.
 pub(crate) struct DocFacts<'a> {
     pub(crate) doc: &'a Document,
@@ -181,8 +189,10 @@ fn relation(
 fn role_relations(facts: &DocFacts<'_>, out: &mut Vec<Relation>) {
     let doc = facts.doc;
     for r in &facts.found.roles {
-        let Some(s) =
-            doc.sentences.iter().find(|s| s.span.start <= r.start && r.start < s.span.end)
+        let Some(s) = doc
+            .sentences
+            .get(doc.sentences.partition_point(|s| s.span.end <= r.start))
+            .filter(|s| s.span.start <= r.start)
         else {
             continue;
         };
@@ -294,10 +304,9 @@ fn body_rank_of(id: &EntityId, facts: &DocFacts<'_>) -> usize {
 }
 
 fn nearest_date(facts: &DocFacts<'_>, sent: &Sent<'_>, pos: usize) -> Option<When> {
-    facts
-        .dates
+    within(&facts.dates, sent.start, sent.end)
         .iter()
-        .filter(|d| d.start >= sent.start && d.end <= sent.end)
+        .filter(|d| d.end <= sent.end)
         .min_by_key(|d| if d.start >= pos { d.start - pos } else { pos - d.end })
         .map(|d| d.value)
 }
@@ -364,7 +373,7 @@ fn rule_hits(
         hits.push(Hit { rule: &res.rules[t.rule], rule_index: t.rule, start: a, end: b });
     }
     let money_sentence = res.cues.money.any(s_text, false)
-        || facts.amounts.iter().any(|x| x.start >= sent.start && x.end <= sent.end);
+        || within(&facts.amounts, sent.start, sent.end).iter().any(|x| x.end <= sent.end);
     let mut out: Vec<Relation> = Vec::new();
     // Rules are tried in file order; once one has produced a relation of a kind
     // from a trigger, later rules of that kind skip overlapping triggers (the
@@ -1023,10 +1032,9 @@ fn pick_date(
 ) -> Option<When> {
     let text = facts.doc.text.as_str();
     let ci = sent.clauses.index(anchor);
-    let cands: Vec<&Located<When>> = facts
-        .dates
+    let cands: Vec<&Located<When>> = within(&facts.dates, sent.start, sent.end)
         .iter()
-        .filter(|d| d.start >= sent.start && d.end <= sent.end)
+        .filter(|d| d.end <= sent.end)
         .filter(|d| {
             // Only the word before the date matters; never copy the text before it.
             let before = text[..d.start].trim_end();
@@ -1087,10 +1095,9 @@ fn pick_date(
 fn amount_near(facts: &DocFacts<'_>, sent: &Sent<'_>, obj: &Ment) -> Option<Money> {
     let ci = sent.clauses.index(obj.start);
     let (cs, ce) = sent.clauses.span(ci);
-    facts
-        .amounts
+    within(&facts.amounts, cs.min(sent.end), ce.max(sent.start))
         .iter()
-        .filter(|a| a.start >= cs.min(sent.end) && a.end <= ce.max(sent.start))
+        .filter(|a| a.end <= ce.max(sent.start))
         .filter(|a| {
             let (lo, hi) = if a.start >= obj.end { (obj.end, a.start) } else { (a.end, obj.start) };
             !sent.ms.iter().any(|m| m.start >= lo && m.end <= hi && m.start < m.end)
@@ -1159,7 +1166,8 @@ fn money_relations(
                 | EntityKind::Agreement => false,
             }
     };
-    for a in facts.amounts.iter().filter(|a| a.start >= sent.start && a.end <= sent.end) {
+    let amounts = within(&facts.amounts, sent.start, sent.end);
+    for a in amounts.iter().filter(|a| a.end <= sent.end) {
         let ci = sent.clauses.index(a.start);
         if negated(text, res, sent, a.start, a.end) {
             continue;
@@ -1176,7 +1184,7 @@ fn money_relations(
             k += 1;
         }
         // Stop at the next amount: it has its own recipients.
-        if let Some(next) = facts.amounts.iter().find(|b| b.start > a.end && b.start < limit) {
+        if let Some(next) = amounts.iter().find(|b| b.start > a.end && b.start < limit) {
             limit = next.start;
         }
         // "€8 million from the X instrument will pay for …": X is the funder.
