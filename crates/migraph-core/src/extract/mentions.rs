@@ -118,11 +118,23 @@ struct Ctx<'a> {
     res: &'a Resources,
     found: Found,
     cands: Vec<Ment>,
+    /// `cands[..sorted]` is sorted by start; later pushes are appended unsorted.
+    sorted: usize,
 }
+
+/// No mention is longer than this many bytes; bounds the neighbourhood searches.
+const MAX_MENTION: usize = 400;
 
 /// Finds every mention in `text`.
 pub(crate) fn find(text: &str, res: &Resources) -> Found {
-    let mut cx = Ctx { text, toks: tokens(text), res, found: Found::default(), cands: Vec::new() };
+    let mut cx = Ctx {
+        text,
+        toks: tokens(text),
+        res,
+        found: Found::default(),
+        cands: Vec::new(),
+        sorted: 0,
+    };
     cx.gazetteer();
     cx.org_bodies();
     cx.roles();
@@ -145,6 +157,24 @@ fn has(list: &[String], w: &str) -> bool {
 }
 
 impl Ctx<'_> {
+    /// Sorts the candidates so that [`Ctx::near`] can binary-search them.
+    fn sort_cands(&mut self) {
+        self.cands.sort_by_key(|m| (m.start, m.end));
+        self.sorted = self.cands.len();
+    }
+
+    /// Candidates starting in `[lo, hi)`: a binary search over the sorted
+    /// prefix plus the few pushed since the last sort, so that lookups around
+    /// a position cost no more than the neighbourhood, whatever the document size.
+    fn near(&self, lo: usize, hi: usize) -> impl Iterator<Item = &Ment> {
+        let sorted = &self.cands[..self.sorted.min(self.cands.len())];
+        let a = sorted.partition_point(|m| m.start < lo);
+        let b = sorted.partition_point(|m| m.start < hi).max(a);
+        sorted[a..b]
+            .iter()
+            .chain(self.cands[sorted.len()..].iter().filter(move |m| m.start >= lo && m.start < hi))
+    }
+
     fn next_tok(&self, pos: usize) -> Option<usize> {
         let i = self.toks.partition_point(|t| t.start < pos);
         (i < self.toks.len()).then_some(i)
@@ -373,6 +403,7 @@ impl Ctx<'_> {
 
     /// People introduced by a role title, and the body or state they act for.
     fn roles(&mut self) {
+        self.sort_cands();
         let text = self.text;
         let mut hits: Vec<(usize, usize, usize)> = Vec::new();
         for m in self.res.role_ac.find_overlapping_iter(text) {
@@ -407,8 +438,7 @@ impl Ctx<'_> {
         }
         let is_country = |k: usize| {
             let t = self.toks[k];
-            self.cands
-                .iter()
+            self.near(t.start.saturating_sub(MAX_MENTION), t.start + 1)
                 .any(|m| m.kind == EntityKind::Country && m.start <= t.start && t.end <= m.end)
         };
         loop {
@@ -516,12 +546,8 @@ impl Ctx<'_> {
     ) {
         let text = self.text;
         // A known office holder's gazetteer name right after the title.
-        if let Some(pm) = self
-            .cands
-            .iter()
-            .find(|m| m.how == "gazetteer-person" && m.start >= e && m.start <= e + 2)
-            .cloned()
-        {
+        let known_person = self.near(e, e + 3).find(|m| m.how == "gazetteer-person").cloned();
+        if let Some(pm) = known_person {
             // Known office holders get `memberOf` their body whatever the title.
             if let Some(person) = pm.person.clone() {
                 if let Some(body) = self.res.member_of(&person) {
@@ -632,8 +658,7 @@ impl Ctx<'_> {
     /// A national title without its state ("Law Minister X"): the state the
     /// text was just talking about, if one was named shortly before.
     fn recent_country(&self, s: usize) -> Option<(EntityId, EntityKind)> {
-        self.cands
-            .iter()
+        self.near(s.saturating_sub(300 + MAX_MENTION), s)
             .filter(|m| {
                 m.kind == EntityKind::Country && !m.nationality && m.end <= s && s - m.end < 300
             })
@@ -657,8 +682,7 @@ impl Ctx<'_> {
     ) -> Option<(EntityId, EntityKind, usize)> {
         // Candidates already found by the gazetteer pass.
         let before = self
-            .cands
-            .iter()
+            .near(s.saturating_sub(MAX_MENTION), s)
             .filter(|m| m.kind == EntityKind::Country && m.end <= s)
             .filter(|m| {
                 let gap = &self.text[m.end..s];
@@ -685,9 +709,8 @@ impl Ctx<'_> {
         }
         // "… of Belgium" in the title, before the name.
         let window_end = (e + 60).min(self.text.len()).min(name_start);
-        self.cands
-            .iter()
-            .filter(|m| m.kind == EntityKind::Country && m.start >= e && m.end <= window_end)
+        self.near(e, window_end.max(e))
+            .filter(|m| m.kind == EntityKind::Country && m.end <= window_end)
             .filter(|m| self.text[..m.start].trim_end().ends_with(" of"))
             .min_by_key(|m| m.start)
             .map(|m| (m.entity.clone(), m.kind, s))
@@ -698,8 +721,7 @@ impl Ctx<'_> {
     fn org_for_title(&self, s: usize, e: usize) -> Option<(EntityId, EntityKind)> {
         let text = self.text;
         let before = self
-            .cands
-            .iter()
+            .near(s.saturating_sub(MAX_MENTION), s)
             .filter(|m| m.end <= s && m.kind != EntityKind::Person)
             .filter(|m| text[m.end..s].trim().is_empty() || possessive_gap(text, m.end, s))
             .max_by_key(|m| m.end);
@@ -712,9 +734,8 @@ impl Ctx<'_> {
                 let from = e + prep.len();
                 let limit = (from + 40).min(text.len());
                 return self
-                    .cands
-                    .iter()
-                    .filter(|m| m.start >= from && m.start < limit && m.kind != EntityKind::Person)
+                    .near(from, limit.max(from))
+                    .filter(|m| m.kind != EntityKind::Person)
                     .min_by_key(|m| m.start)
                     .map(|m| (m.entity.clone(), m.kind));
             }
@@ -787,6 +808,7 @@ impl Ctx<'_> {
     /// three-word personal name right before "of (the) <organisation>" is a
     /// person speaking for that organisation (`memberOf`).
     fn people_of_orgs(&mut self) {
+        self.sort_cands();
         let text = self.text;
         let orgs: Vec<Ment> = self
             .cands
@@ -837,7 +859,7 @@ impl Ctx<'_> {
                 });
             let (s, e) = (self.toks[first].start, self.toks[last].end);
             if !name_like
-                || self.cands.iter().any(|m| m.start < e && s < m.end)
+                || self.near(s.saturating_sub(MAX_MENTION), e).any(|m| m.start < e && s < m.end)
                 || self.cue_kind(&text[s..e]).is_some()
             {
                 continue;
@@ -872,6 +894,7 @@ impl Ctx<'_> {
 
     /// "Long Name (ACR)" and "ACR (Long Name)".
     fn acronyms(&mut self) {
+        self.sort_cands();
         let text = self.text;
         let mut defs: Vec<(String, EntityId, EntityKind)> = Vec::new();
         for (open, _) in text.match_indices('(') {
@@ -891,8 +914,7 @@ impl Ctx<'_> {
                 // Long name before the parenthesis.
                 let before_end = text[..open].trim_end().len();
                 if let Some(m) = self
-                    .cands
-                    .iter()
+                    .near(before_end.saturating_sub(MAX_MENTION), before_end)
                     .filter(|m| m.end == before_end && m.prio <= 2)
                     .max_by_key(|m| m.end - m.start)
                 {
@@ -917,11 +939,8 @@ impl Ctx<'_> {
                 if !is_acronym(acr) || !text[self.toks[p].end..open].trim().is_empty() {
                     continue;
                 }
-                if self
-                    .cands
-                    .iter()
-                    .any(|m| m.start <= self.toks[p].start && m.end >= self.toks[p].end)
-                {
+                let (ts, te) = (self.toks[p].start, self.toks[p].end);
+                if self.near(ts.saturating_sub(MAX_MENTION), ts + 1).any(|m| m.end >= te) {
                     continue;
                 }
                 let Some(kind) = self.cue_kind(inner) else { continue };
@@ -985,6 +1004,7 @@ impl Ctx<'_> {
     /// Capitalised names holding a cue word: "Altaï Consulting", "Danish
     /// Institute for Human Rights", "EU Subcommittee on Justice and Security".
     fn cue_names(&mut self) {
+        self.sort_cands();
         let text = self.text;
         let n = self.toks.len();
         let mut i = 0;
@@ -1063,7 +1083,7 @@ impl Ctx<'_> {
                 continue;
             }
             // Whole run already a gazetteer name: nothing to discover.
-            if self.cands.iter().any(|m| m.start <= start && m.end >= end) {
+            if self.near(start.saturating_sub(MAX_MENTION), start + 1).any(|m| m.end >= end) {
                 continue;
             }
             let name = name.to_owned();
@@ -1074,6 +1094,7 @@ impl Ctx<'_> {
 
     /// "the Defend Europe group", "aid group Proactiva Open Arms".
     fn group_names(&mut self) {
+        self.sort_cands();
         let text = self.text;
         let nouns = self.res.lexicon.group_nouns.clone();
         for (k, t) in self.toks.clone().iter().enumerate() {
@@ -1121,7 +1142,7 @@ impl Ctx<'_> {
     fn discover_group(&mut self, s: usize, e: usize) {
         let name = &self.text[s..e];
         // Known names, countries and single demonym-like words are not new groups.
-        if self.cands.iter().any(|m| m.start <= s && m.end >= e)
+        if self.near(s.saturating_sub(MAX_MENTION), s + 1).any(|m| m.end >= e)
             || !name.contains(' ') && self.res.surface_set.contains(name)
         {
             return;
@@ -1133,6 +1154,7 @@ impl Ctx<'_> {
 
     /// Named projects: “ResilientRemit” project, the €100m RE2CLID initiative.
     fn projects(&mut self) {
+        self.sort_cands();
         let text = self.text;
         let nouns = self.res.lexicon.project_nouns.clone();
         for k in 0..self.toks.len() {
@@ -1157,7 +1179,7 @@ impl Ctx<'_> {
             if !(quoted_before && quoted_after || inner_caps) || !t.is_cap(text) {
                 continue;
             }
-            if self.cands.iter().any(|m| m.start <= t.start && m.end >= t.end) {
+            if self.near(t.start.saturating_sub(MAX_MENTION), t.start + 1).any(|m| m.end >= t.end) {
                 continue;
             }
             let id = self.register(Entity::new(w, EntityKind::Programme, "discovered:project"));
@@ -1169,11 +1191,19 @@ impl Ctx<'_> {
     fn resolve_overlaps(&mut self) {
         let mut c = std::mem::take(&mut self.cands);
         c.sort_by_key(|m| (std::cmp::Reverse(m.end - m.start), std::cmp::Reverse(m.prio), m.start));
+        // Kept spans never overlap, so the kept span starting last before a
+        // candidate's end is the only one that can overlap it.
+        let mut spans: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
         let mut kept: Vec<Ment> = Vec::new();
         for m in c {
-            if kept.iter().any(|k| k.start < m.end && m.start < k.end) {
+            let clash = spans
+                .range(..m.end.max(m.start + 1))
+                .next_back()
+                .is_some_and(|(&s, &e)| s < m.end.max(s + 1) && m.start < e);
+            if clash {
                 continue;
             }
+            spans.insert(m.start, m.end);
             kept.push(m);
         }
         kept.sort_by_key(|m| (m.start, m.end));
@@ -1183,6 +1213,8 @@ impl Ctx<'_> {
     /// Later mentions of people by surname, and "the presidency"-style anaphors.
     fn coref(&mut self) {
         let text = self.text;
+        // The mentions so far, sorted and non-overlapping (after resolve_overlaps).
+        let base: Vec<Ment> = self.cands.clone();
         // Surnames of people found with a role: they stand for what the full mention stood for.
         let mut surnames: Vec<(String, Ment)> = Vec::new();
         for m in &self.cands {
@@ -1231,6 +1263,19 @@ impl Ctx<'_> {
         let lower = text.to_ascii_lowercase();
         let mut extra = Vec::new();
         for noun in ANAPHORS {
+            // Mentions (in text order) whose entity's name or alias holds the noun.
+            let mut holds: HashMap<EntityId, bool> = HashMap::new();
+            let antecedents: Vec<&Ment> = base
+                .iter()
+                .filter(|m| {
+                    *holds.entry(m.entity.clone()).or_insert_with(|| {
+                        self.found.entities.get(&m.entity).is_some_and(|e| {
+                            e.name.to_lowercase().contains(noun)
+                                || e.aliases.iter().any(|a| a.to_lowercase().contains(noun))
+                        })
+                    })
+                })
+                .collect();
             for (pos, _) in lower.match_indices(noun) {
                 let end = pos + noun.len();
                 if !(boundary_before(text, pos) && boundary_after(text, end)) {
@@ -1239,21 +1284,13 @@ impl Ctx<'_> {
                 let before = lower[..pos].trim_end();
                 let anaphoric =
                     ["the", "outgoing", "this", "incoming"].iter().any(|d| before.ends_with(d));
-                if !anaphoric || self.cands.iter().any(|m| m.start <= pos && m.end >= end) {
+                let i = base.partition_point(|m| m.start <= pos);
+                let covered = i > 0 && base[i - 1].end >= end;
+                if !anaphoric || covered {
                     continue;
                 }
-                let ante = self
-                    .cands
-                    .iter()
-                    .filter(|m| m.end <= pos && m.how != "coref")
-                    .filter(|m| {
-                        self.found.entities.get(&m.entity).is_some_and(|e| {
-                            e.name.to_lowercase().contains(noun)
-                                || e.aliases.iter().any(|a| a.to_lowercase().contains(noun))
-                        })
-                    })
-                    .max_by_key(|m| m.end)
-                    .cloned();
+                let k = antecedents.partition_point(|m| m.end <= pos);
+                let ante = k.checked_sub(1).map(|k| antecedents[k].clone());
                 if let Some(mut a) = ante {
                     a.start = pos;
                     a.end = end;
