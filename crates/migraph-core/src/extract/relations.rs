@@ -804,9 +804,10 @@ fn left(
     let possessive_pronoun = sent.toks.iter().any(|t| {
         t.start >= cs && t.end <= pos && matches!(t.text(text), "its" | "their" | "Its" | "Their")
     });
+    // "it"/"its" refers back to the sentence's subject, its first suitable name.
     if possessive_pronoun
         && let Some(m) =
-            sent.ms.iter().rev().find(|m| m.end <= pos && ok(m) && !is_reporter(text, res, m))
+            sent.ms.iter().find(|m| m.end <= pos && ok(m) && !is_reporter(text, res, m))
     {
         return vec![(*m).clone()];
     }
