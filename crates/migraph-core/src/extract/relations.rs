@@ -274,6 +274,14 @@ fn update_meeting(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, carry:
                         && when.is_none_or(|w| Some(w) == cur.when)
                 });
                 if !keep {
+                    // The same body named again without a date is the same meeting.
+                    let when = when.or_else(|| {
+                        carry
+                            .meeting
+                            .as_ref()
+                            .filter(|cur| cur.body == m.entity)
+                            .and_then(|cur| cur.when)
+                    });
                     carry.meeting = Some(Meeting { body: m.entity.clone(), when });
                 }
             }
@@ -442,11 +450,19 @@ fn rule_hits(
                     matches!(rule.relation, RelationKind::PartOf | RelationKind::MemberOf);
                 // A presentation or participation at the current meeting takes the
                 // meeting's date before any other date of the sentence.
-                let context_date = if obj.how == "context" || subj.how == "context" {
-                    carry.meeting.as_ref().and_then(|m| m.when)
-                } else {
-                    None
-                };
+                let meeting_kind = matches!(
+                    rule.relation,
+                    RelationKind::PresentsTo
+                        | RelationKind::ParticipatesIn
+                        | RelationKind::Discusses
+                );
+                let at_meeting = carry.meeting.as_ref().is_some_and(|mt| {
+                    obj.how == "context"
+                        || subj.how == "context"
+                        || meeting_kind && (mt.body == obj.entity || mt.body == subj.entity)
+                });
+                let context_date =
+                    if at_meeting { carry.meeting.as_ref().and_then(|m| m.when) } else { None };
                 let mut when = if structural {
                     None
                 } else {
@@ -581,7 +597,10 @@ fn find_args(
     let ok = |m: &Ment| {
         let body_ok =
             if subject { !rule.subject_body } else { !rule.object_body } || is_body(m, facts);
-        let actor_ok = !subject || !(m.nationality || matches!(m.how, "place" | "demonym-place"));
+        // Returns are "from" a place that stands for its state ("from the Greek islands").
+        let place_ok = rule.relation == RelationKind::ReturnsMigrantsTo;
+        let actor_ok =
+            !subject || !(m.nationality || !place_ok && matches!(m.how, "place" | "demonym-place"));
         // "the Danish Presidency of the Council": the complement of the other
         // argument's name is not an argument of its own.
         let complement = rule.relation != RelationKind::PartOf
