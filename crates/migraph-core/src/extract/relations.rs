@@ -597,10 +597,7 @@ fn find_args(
     let ok = |m: &Ment| {
         let body_ok =
             if subject { !rule.subject_body } else { !rule.object_body } || is_body(m, facts);
-        // Returns are "from" a place that stands for its state ("from the Greek islands").
-        let place_ok = rule.relation == RelationKind::ReturnsMigrantsTo;
-        let actor_ok =
-            !subject || !(m.nationality || !place_ok && matches!(m.how, "place" | "demonym-place"));
+        let actor_ok = !subject || !(m.nationality || matches!(m.how, "place" | "demonym-place"));
         // "the Danish Presidency of the Council": the complement of the other
         // argument's name is not an argument of its own.
         let complement = rule.relation != RelationKind::PartOf
@@ -668,7 +665,10 @@ fn find_args(
                 right(text, sent, h.end, ci, &ok, types, preps, multi)
             }
             ArgFinder::By => after_word(text, sent, h.start, &["by"], &ok),
-            ArgFinder::From => after_word(text, sent, h.start, &["from"], &ok),
+            // Returns are "from" a place that stands for its state ("from the Greek islands").
+            ArgFinder::From => after_word(text, sent, h.start, &["from"], &|m: &Ment| {
+                kind_ok(m, types) && !m.nationality && other.is_none_or(|o| o.entity != m.entity)
+            }),
             ArgFinder::Pair => pair(text, sent, h, &ok, types, subject),
             ArgFinder::LeftOther => sent
                 .ms
@@ -719,7 +719,10 @@ fn find_args(
             .collect(),
             ArgFinder::Previous => {
                 let first_word = sent.toks.first().map(|t| t.text(text)).unwrap_or("");
-                let anaphoric = matches!(first_word, "It" | "They" | "The" | "This" | "These");
+                let anaphoric = matches!(
+                    first_word,
+                    "It" | "They" | "The" | "This" | "These" | "A" | "An" | "Another"
+                );
                 let own_left = sent.ms.iter().any(|m| m.end <= h.start && ok(m));
                 carry
                     .previous_first
@@ -736,6 +739,38 @@ fn find_args(
                     .collect()
             }
             ArgFinder::Compound => compound(text, sent, h, subject),
+            // "the Commission’s humanitarian arm, DG ECHO, …": the name apposed
+            // to a possessed noun phrase.
+            ArgFinder::Apposed => sent
+                .ms
+                .iter()
+                .find(|m| {
+                    m.start >= h.end && {
+                        let gap = &text[h.end..m.start];
+                        let (words, tail) = gap.split_once(',').unwrap_or((gap, "x"));
+                        let tail = tail.trim();
+                        (tail.is_empty() || tail == "the")
+                            && words.split_whitespace().count() <= 4
+                            && words.split_whitespace().all(|w| {
+                                w.chars().all(|c| c.is_lowercase() || c == '-')
+                                    && !matches!(
+                                        w,
+                                        "in" | "on"
+                                            | "of"
+                                            | "for"
+                                            | "with"
+                                            | "to"
+                                            | "at"
+                                            | "by"
+                                            | "from"
+                                    )
+                            })
+                    }
+                })
+                .filter(|m| ok(m))
+                .map(|m| (*m).clone())
+                .into_iter()
+                .collect(),
         };
         if !found.is_empty() {
             return found;

@@ -285,6 +285,9 @@ pub(crate) enum ArgFinder {
     Compound,
     /// The mention right after the trigger ("’s Working Party", "of the Council").
     Next,
+    /// A name apposed to a short lower-case noun phrase after the trigger
+    /// ("’s humanitarian arm, DG ECHO").
+    Apposed,
 }
 
 impl ArgFinder {
@@ -304,6 +307,7 @@ impl ArgFinder {
             "previous" => ArgFinder::Previous,
             "compound" => ArgFinder::Compound,
             "next" => ArgFinder::Next,
+            "apposed" => ArgFinder::Apposed,
             _ => return None,
         })
     }
