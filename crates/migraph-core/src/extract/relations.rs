@@ -660,7 +660,13 @@ fn find_args(
                 sent.ms.iter().filter(|m| m.start >= h.end && ok(m)).map(|m| (*m).clone()).collect()
             }
             ArgFinder::Right => {
-                let preps: &[String] = if subject { &[] } else { &rule.object_preps };
+                // A trigger that ends in one of the prepositions ("back into") has
+                // already supplied it.
+                let trig = text[h.start..h.end].to_lowercase();
+                let trigger_prep =
+                    rule.object_preps.iter().any(|p| trig.ends_with(&format!(" {p}")));
+                let preps: &[String] =
+                    if subject || trigger_prep { &[] } else { &rule.object_preps };
                 let multi = if subject { rule.multi_subject } else { rule.multi_object };
                 right(text, sent, h.end, ci, &ok, types, preps, multi)
             }

@@ -587,3 +587,29 @@ fn dev_set_scores_above_floor() {
     let (p, r, f1) = score(&found, &gold_files, &aliases);
     assert!(f1 >= 0.8 && p >= 0.9, "dev micro-F1 {f1:.3} (P {p:.3}, R {r:.3})");
 }
+
+#[test]
+fn organisations_parts_and_spokespeople() {
+    check(
+        "The Commission's migration directorate, DG HOME, paid for the survey. Europol's management board met in The Hague. Lena Morgan of the Norwegian Refugee Council criticised the plan.",
+        &[
+            "Directorate-General for Migration and Home Affairs partOf European Commission",
+            "Europol Management Board partOf Europol",
+            "Lena Morgan memberOf Norwegian Refugee Council",
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn aid_cuts_charters_and_pushbacks() {
+    check(
+        "Sweden cut aid to Eritrea in March over returns. Austria flew 40 Afghan men to Kabul on a deportation charter in May. Croatian police pushed people back into Bosnia and Herzegovina.",
+        &[
+            "Sweden imposesMeasureOn Eritrea @2025-03",
+            "Austria returnsMigrantsTo Afghanistan @2025-05",
+            "Croatia returnsMigrantsTo Bosnia and Herzegovina",
+        ],
+        &[],
+    );
+}
