@@ -555,9 +555,13 @@ impl GraphStore {
     /// [`StoreError::QueryEvaluation`] when it fails.
     pub fn update(&self, sparql: &str) -> Result<(), StoreError> {
         self.writable("run an update")?;
-        let prepared = oxigraph::sparql::SparqlEvaluator::new()
-            .parse_update(sparql)
-            .map_err(|e| StoreError::Query { what: "update", message: e.to_string() })?;
+        let prepared =
+            oxigraph::sparql::SparqlEvaluator::new().parse_update(sparql).map_err(|e| {
+                StoreError::Query {
+                    what: "update",
+                    message: query::readable_syntax_error(sparql, &e.to_string()),
+                }
+            })?;
         prepared.on_store(&self.store).execute().map_err(StoreError::UpdateEvaluation)
     }
 
