@@ -837,11 +837,12 @@ pub(crate) fn write_triples(
 
 /// Maps an open failure, recognising RocksDB's lock error.
 fn open_error(path: &Path, source: StorageError) -> StoreError {
-    // RocksDB reports a held lock as an I/O error on the `LOCK` file ("While lock
-    // file: …/LOCK: Resource temporarily unavailable", or "lock hold by current
-    // process"); there is no structured variant for it.
+    // RocksDB reports a held lock as an I/O error naming the lock file ("While lock
+    // file: …/LOCK: Resource temporarily unavailable" from another process, "lock
+    // hold by current process, … lock file: …/LOCK" from this one); there is no
+    // structured variant for it.
     let text = source.to_string();
-    if text.contains("LOCK") || text.to_ascii_lowercase().contains("lock hold") {
+    if text.contains("lock file") || text.contains("lock hold") {
         StoreError::Locked { path: path.to_owned() }
     } else {
         StoreError::Open { path: path.to_owned(), source }
