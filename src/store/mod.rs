@@ -290,7 +290,8 @@ impl fmt::Debug for GraphStore {
 }
 
 impl GraphStore {
-    /// Opens (creating it if needed) the on-disk store at `path` for reading and writing.
+    /// Opens (creating it and its parent directories if needed) the on-disk store at
+    /// `path` for reading and writing.
     ///
     /// Only one process may hold a store open for writing.
     ///
@@ -298,6 +299,9 @@ impl GraphStore {
     /// [`StoreError::Locked`] when another process has it open; [`StoreError::Open`]
     /// for any other failure.
     pub fn open(path: &Path) -> Result<GraphStore, StoreError> {
+        // RocksDB creates the store directory but not its parents (`exports/store`).
+        std::fs::create_dir_all(path)
+            .map_err(|e| StoreError::Open { path: path.to_owned(), source: e.into() })?;
         let store = Store::open(path).map_err(|e| open_error(path, e))?;
         tracing::debug!(path = %path.display(), "opened store");
         Ok(GraphStore { store, path: Some(path.to_owned()), read_only: false })

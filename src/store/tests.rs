@@ -484,6 +484,18 @@ fn store_on_disk_reopens_read_only_and_reports_lock() {
 }
 
 #[test]
+fn store_open_creates_missing_parent_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("exports").join("nested").join("store");
+    let store = GraphStore::open(&path).unwrap();
+    assert_eq!(store.path(), Some(path.as_path()));
+    let file = dir.path().join("file");
+    std::fs::write(&file, b"x").unwrap();
+    let err = GraphStore::open(&file.join("store")).unwrap_err();
+    assert!(matches!(err, StoreError::Open { .. }), "{err}");
+}
+
+#[test]
 fn store_open_read_only_fails_on_missing_store() {
     let dir = tempfile::tempdir().unwrap();
     let err = GraphStore::open_read_only(&dir.path().join("absent")).unwrap_err();
