@@ -368,6 +368,12 @@ fn store_dump_of_one_document() {
         store.dump(RdfDumpFormat::Turtle, Some("nope.txt"), &mut Vec::new()),
         Err(StoreError::UnknownDocument { .. })
     ));
+    // A document with nothing read from it is known, with an empty graph.
+    let empty = meta("empty.txt", None);
+    // Its catalogue entry: two types, id, source, title, hash, two counts.
+    assert_eq!(store.replace_document(&empty, &[], &[]).unwrap(), 8);
+    assert_eq!(store.dump(RdfDumpFormat::NQuads, Some("empty.txt"), &mut Vec::new()).unwrap(), 0);
+    assert_eq!(store.read_graph().unwrap().documents["empty.txt"], empty);
 }
 
 /// The subjects typed `class` in the loaded ontology.
