@@ -58,10 +58,10 @@ pub enum ServeError {
     #[error("invalid serve configuration: {0}")]
     Config(String),
     /// The async runtime could not start.
-    #[error("cannot start the async runtime: {0}")]
+    #[error("cannot start the async runtime")]
     Runtime(#[source] io::Error),
     /// The address could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}")]
     Bind {
         /// The address.
         addr: SocketAddr,
@@ -70,7 +70,7 @@ pub enum ServeError {
         source: io::Error,
     },
     /// Accepting or serving connections failed.
-    #[error("server failed: {0}")]
+    #[error("server failed")]
     Serve(#[source] io::Error),
 }
 

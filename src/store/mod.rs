@@ -42,6 +42,10 @@ pub const ONTOLOGY_TTL: &str = include_str!("../../ontology/migraph.ttl");
 pub const SHAPES_TTL: &str = include_str!("../../ontology/shapes.ttl");
 
 /// Errors of store operations.
+///
+/// Variants that wrap another error expose it as [`std::error::Error::source`] and
+/// leave it out of their own message, so that printing the chain (`{err:#}` with
+/// anyhow, [`error_chain`]) says everything once.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// Another process holds the store's lock.
@@ -51,7 +55,7 @@ pub enum StoreError {
         path: PathBuf,
     },
     /// The store could not be opened.
-    #[error("cannot open store {}: {source}", path.display())]
+    #[error("cannot open store {}", path.display())]
     Open {
         /// The store directory.
         path: PathBuf,
@@ -66,7 +70,7 @@ pub enum StoreError {
         action: &'static str,
     },
     /// The storage layer failed.
-    #[error("storage error while {action}: {source}")]
+    #[error("storage error while {action}")]
     Storage {
         /// What the store was doing.
         action: &'static str,
@@ -97,10 +101,10 @@ pub enum StoreError {
         message: String,
     },
     /// The SPARQL query failed during evaluation.
-    #[error("query evaluation failed: {0}")]
+    #[error("query evaluation failed")]
     QueryEvaluation(#[source] QueryEvaluationError),
     /// The SPARQL update failed during evaluation.
-    #[error("update failed: {0}")]
+    #[error("update failed")]
     UpdateEvaluation(#[source] UpdateEvaluationError),
     /// The evaluation was cancelled (timeout).
     #[error("query cancelled")]
@@ -116,7 +120,7 @@ pub enum StoreError {
         expected: String,
     },
     /// Writing results or a dump failed.
-    #[error("cannot write output: {0}")]
+    #[error("cannot write output")]
     Io(#[from] io::Error),
     /// Data in the store does not have the shape migraph writes.
     #[error("corrupt store data at <{subject}>: {message}")]
@@ -172,6 +176,18 @@ pub enum StoreError {
         /// The parser's message.
         message: String,
     },
+}
+
+/// An error and its sources, joined by `: ` (for messages that go to a client).
+pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 /// Wraps a storage error with what the store was doing.

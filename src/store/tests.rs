@@ -507,3 +507,15 @@ fn store_open_read_only_fails_on_missing_store() {
     let err = GraphStore::open_read_only(&dir.path().join("absent")).unwrap_err();
     assert!(matches!(err, StoreError::Open { .. }), "{err}");
 }
+
+#[test]
+fn store_errors_keep_causes_in_the_chain() {
+    let store = GraphStore::memory().unwrap();
+    store.update("CREATE GRAPH <https://example.org/g>").unwrap();
+    let err = store.update("CREATE GRAPH <https://example.org/g>").unwrap_err();
+    assert_eq!(err.to_string(), "update failed");
+    let chain = error_chain(&err);
+    assert!(chain.starts_with("update failed: ") && chain.contains("already exists"), "{chain}");
+    let err = store.update("INSERT DATA {").unwrap_err();
+    assert!(err.to_string().starts_with("invalid SPARQL update: "), "{err}");
+}
