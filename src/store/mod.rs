@@ -695,9 +695,9 @@ impl GraphStore {
         Ok(existed)
     }
 
-    /// Writes one graph (or the union of all graphs) as triples, for the Graph Store
-    /// Protocol; `None` when the named graph does not exist.
-    pub(crate) fn graph_triples(
+    /// The quads of one named graph, or of all graphs when `graph` is `None`, for the
+    /// Graph Store Protocol; `Ok(None)` when the named graph does not exist.
+    pub(crate) fn graph_quads(
         &self,
         graph: Option<&NamedNode>,
     ) -> Result<Option<Vec<Quad>>, StoreError> {
