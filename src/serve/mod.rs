@@ -34,7 +34,9 @@ use tokio::sync::Semaphore;
 use crate::store::GraphStore;
 
 /// How the endpoint is served. There are no defaults here: the CLI states them.
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows whether a write token is set, never the token.
+#[derive(Clone)]
 pub struct ServeConfig {
     /// Address to listen on; port 0 picks a free port (logged at start).
     pub bind: SocketAddr,
@@ -49,6 +51,19 @@ pub struct ServeConfig {
     /// Enables `/update` and Graph Store writes for requests that send
     /// `Authorization: Bearer <token>`; `None` keeps the endpoint read-only.
     pub write_token: Option<String>,
+}
+
+impl std::fmt::Debug for ServeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServeConfig")
+            .field("bind", &self.bind)
+            .field("timeout", &self.timeout)
+            .field("max_concurrent", &self.max_concurrent)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("max_result_bytes", &self.max_result_bytes)
+            .field("write_token", &self.write_token.as_ref().map(|_| "<set>"))
+            .finish()
+    }
 }
 
 /// Errors that stop the server (request errors become HTTP statuses instead).
