@@ -82,6 +82,7 @@ fn sample() -> Sample {
     let eubam = entity("EUBAM Libya", EntityKind::Mission);
     let coast_guard = entity("Libyan Coast Guard", EntityKind::Authority);
     let italy = entity("Italy", EntityKind::Country);
+    let egypt = entity("Egypt", EntityKind::Country);
     let gambia = entity("The Gambia", EntityKind::Country);
     let mut unlinked = entity("Sahel", EntityKind::Region);
     unlinked.origin = "discovered:region-cue".to_owned();
@@ -120,6 +121,15 @@ fn sample() -> Sample {
         relation(d1, &eubam, RelationKind::Supports, &coast_guard, 300, None, None),
         relation(
             d1,
+            &eu,
+            RelationKind::Funds,
+            &egypt,
+            500,
+            Some(Money::eur(7_400_000_000)),
+            Some(When::At { date: IsoDate::year(2024) }),
+        ),
+        relation(
+            d1,
             &eubam,
             RelationKind::OperatesIn,
             &libya,
@@ -151,6 +161,7 @@ fn sample() -> Sample {
         eubam,
         coast_guard.clone(),
         unlinked,
+        egypt,
     ];
     let ents2 = vec![italy, libya, eu, gambia, tunisia, coast_guard];
     let docs =
@@ -258,7 +269,7 @@ fn store_query_sees_union_of_document_graphs() {
     // Tunisia is funded in both documents: the union of graphs is a bag, not a set.
     assert_eq!(
         csv,
-        "o\r\nhttps://w3id.org/migraph/id/entity/libya\r\n\
+        "o\r\nhttps://w3id.org/migraph/id/entity/egypt\r\nhttps://w3id.org/migraph/id/entity/libya\r\n\
          https://w3id.org/migraph/id/entity/tunisia\r\nhttps://w3id.org/migraph/id/entity/tunisia\r\n"
     );
     // FROM restricts the default graph to one document.
