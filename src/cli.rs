@@ -47,8 +47,11 @@ pub(crate) struct Cli {
 impl Cli {
     /// The log filter implied by -q / -v.
     pub(crate) fn log_level(&self) -> &'static str {
+        // A server's request log and "listening on" line are its output.
+        let serving = matches!(self.command, Command::Serve { .. });
         match (self.quiet, self.verbose) {
             (true, _) => "error",
+            (false, 0) if serving => "info",
             (false, 0) => "warn",
             (false, 1) => "info",
             (false, 2) => "debug",
@@ -740,7 +743,10 @@ fn run_query(query: &str, format: Option<QueryFormat>, store: &Path) -> Result<(
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     graph_store.query(&text, format, &mut out).map_err(|e| match e {
-        migraph::store::StoreError::Query { .. } => anyhow::Error::new(BadInput(e.to_string())),
+        migraph::store::StoreError::Query { .. }
+        | migraph::store::StoreError::FormatMismatch { .. } => {
+            anyhow::Error::new(BadInput(e.to_string()))
+        }
         other => anyhow::Error::new(other),
     })?;
     out.flush()?;
