@@ -584,21 +584,16 @@ fn print_summary(
     println!("done in {:.2}s", elapsed.as_secs_f64());
 }
 
-fn run_extract(
+/// Reads and extracts `paths` on all cores (no store), calling `sink` per file in
+/// input order, then prints the diagnostics.
+fn extract_each(
     paths: &[PathBuf],
-    format: ExtractFormat,
-    explain: bool,
     options: &ExtractArgs,
+    mut sink: impl FnMut(pipeline::Processed),
 ) -> Result<()> {
     let inputs = collect(paths)?;
     let resources = load_resources(options)?;
     let config = IngestConfig { date: options.date };
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    if let ExtractFormat::Tsv = format {
-        eval::write_header(&mut out)?;
-    }
-    let mut failure: Option<io::Error> = None;
     let mut diagnostics = Vec::new();
     pipeline::process_files(
         &inputs,
@@ -606,26 +601,44 @@ fn run_extract(
         &resources,
         jobs(options),
         |_| false,
-        |processed| {
-            diagnostics.extend(processed.diagnostics);
-            if failure.is_some() {
-                return;
-            }
-            let entities = &processed.extraction.entities;
-            let res = match format {
-                ExtractFormat::Tsv => eval::write_rows(
-                    &mut out,
-                    &eval::relations_to_rows(&processed.extraction.relations, entities),
-                    explain,
-                ),
-                ExtractFormat::Jsonl => write_jsonl(&mut out, &processed.extraction, explain),
-            };
-            if let Err(err) = res {
-                failure = Some(err);
-            }
+        |mut processed| {
+            diagnostics.append(&mut processed.diagnostics);
+            sink(processed);
         },
     );
     report(&diagnostics);
+    Ok(())
+}
+
+fn run_extract(
+    paths: &[PathBuf],
+    format: ExtractFormat,
+    explain: bool,
+    options: &ExtractArgs,
+) -> Result<()> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if let ExtractFormat::Tsv = format {
+        eval::write_header(&mut out)?;
+    }
+    let mut failure: Option<io::Error> = None;
+    extract_each(paths, options, |processed| {
+        if failure.is_some() {
+            return;
+        }
+        let extraction = &processed.extraction;
+        let res = match format {
+            ExtractFormat::Tsv => eval::write_rows(
+                &mut out,
+                &eval::relations_to_rows(&extraction.relations, &extraction.entities),
+                explain,
+            ),
+            ExtractFormat::Jsonl => write_jsonl(&mut out, extraction, explain),
+        };
+        if let Err(err) = res {
+            failure = Some(err);
+        }
+    })?;
     if let Some(err) = failure {
         return Err(err).context("writing to stdout");
     }
@@ -693,26 +706,11 @@ fn run_eval(
         gold_rows.extend(eval::read_rows(path).map_err(|e| BadInput(e.to_string()))?);
     }
     let aliases = eval::read_aliases(aliases).map_err(|e| BadInput(e.to_string()))?;
-    let inputs = collect(paths)?;
-    let resources = load_resources(options)?;
-    let config = IngestConfig { date: options.date };
     let mut pred = Vec::new();
-    let mut diagnostics = Vec::new();
-    pipeline::process_files(
-        &inputs,
-        &config,
-        &resources,
-        jobs(options),
-        |_| false,
-        |processed| {
-            diagnostics.extend(processed.diagnostics);
-            pred.extend(eval::relations_to_rows(
-                &processed.extraction.relations,
-                &processed.extraction.entities,
-            ));
-        },
-    );
-    report(&diagnostics);
+    extract_each(paths, options, |processed| {
+        let extraction = &processed.extraction;
+        pred.extend(eval::relations_to_rows(&extraction.relations, &extraction.entities));
+    })?;
     let report = eval::score(&gold_rows, &pred, &aliases, None);
     let mut out = io::stdout().lock();
     out.write_all(report.render(verbose).as_bytes())?;
