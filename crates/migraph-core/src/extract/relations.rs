@@ -1,0 +1,1136 @@
+//! Relation rules: from mentions and trigger phrases to typed, dated, sourced relations.
+//!
+//! Data-driven: each rule of the pattern file names its triggers, how to find
+//! its subject and object around the trigger, and the types they must have.
+//! A few ways of writing are built in because they are not tied to a trigger
+//! word: amounts of money (`funds`), role titles (`memberOf`), missions named
+//! after a place (`operatesIn`), possessive parts ("the Council’s working
+//! party", `partOf`), and meetings whose holder and date carry over to the
+//! following sentences and list items (`presentsTo`, `participatesIn`,
+//! `discusses`). Negated, ended, hypothetical and questioned statements are
+//! dropped. This module reads no files and never panics on any text.
+
+use super::mentions::{Found, Ment};
+use super::resources::{ArgFinder, Resources, Rule};
+use super::text::{
+    Clauses, Tok, boundary_after, boundary_before, possessive_gap, tight_gap, tokens,
+};
+use crate::ingest::Document;
+use crate::model::{EntityId, EntityKind, Evidence, Money, Relation, RelationKind, When};
+
+/// A dated amount or date expression with document offsets.
+#[derive(Debug, Clone)]
+pub(crate) struct Located<T> {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) value: T,
+}
+
+/// What one document offers the rules.
+pub(crate) struct DocFacts<'a> {
+    pub(crate) doc: &'a Document,
+    pub(crate) found: &'a Found,
+    pub(crate) dates: Vec<Located<When>>,
+    pub(crate) amounts: Vec<Located<Money>>,
+}
+
+/// The meeting the current article is about: who holds it and when.
+#[derive(Debug, Clone)]
+struct Meeting {
+    body: EntityId,
+    when: Option<When>,
+}
+
+/// Per-article state carried from sentence to sentence.
+#[derive(Debug, Default)]
+struct Carry {
+    article: usize,
+    meeting: Option<Meeting>,
+    /// A "will meet to discuss:" list in progress: its holder and date.
+    listing: Option<Meeting>,
+    /// First mention of the previous sentence ("The programme …" refers to it).
+    previous_first: Option<Ment>,
+    /// The latest person acting in office (for "I", "we", "he").
+    speaker: Option<Ment>,
+}
+
+struct Sent<'a> {
+    start: usize,
+    end: usize,
+    article: usize,
+    ms: Vec<&'a Ment>,
+    clauses: Clauses,
+    toks: Vec<Tok>,
+}
+
+/// Runs every rule over every sentence of the document, in text order.
+pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
+    let doc = facts.doc;
+    let text = doc.text.as_str();
+    let mut out = Vec::new();
+    let mut carry = Carry::default();
+    let mentions = &facts.found.mentions;
+    role_relations(facts, &mut out);
+    for s in &doc.sentences {
+        let (start, end) = (s.span.start.min(text.len()), s.span.end.min(text.len()));
+        if start >= end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            continue;
+        }
+        if s.article != carry.article {
+            carry = Carry { article: s.article, ..Carry::default() };
+        }
+        let lo = mentions.partition_point(|m| m.start < start);
+        let hi = mentions.partition_point(|m| m.start < end);
+        let ms: Vec<&Ment> = mentions[lo..hi].iter().filter(|m| m.end <= end).collect();
+        let sent = Sent {
+            start,
+            end,
+            article: s.article,
+            ms,
+            clauses: Clauses::new(text, start, end),
+            toks: tokens(&text[start..end])
+                .into_iter()
+                .map(|t| Tok { start: t.start + start, end: t.end + start })
+                .collect(),
+        };
+        let body = text[start..end].trim();
+        let question = body.ends_with('?');
+        let item = is_list_item(text, start);
+        if !item {
+            carry.listing = None;
+        }
+        update_meeting(facts, res, &sent, &mut carry);
+        if !question {
+            mission_places(facts, res, &sent, &mut out);
+            if let Some(l) = carry.listing.clone().filter(|_| item) {
+                list_discusses(facts, &sent, &l, &mut out);
+            }
+            for r in rule_hits(facts, res, &sent, &mut carry) {
+                out.push(r);
+            }
+            money_relations(facts, res, &sent, &mut out);
+        }
+        carry.previous_first = sent.ms.first().map(|m| (*m).clone());
+        if let Some(p) =
+            sent.ms.iter().rev().find(|m| m.person.is_some() && m.kind != EntityKind::Person)
+        {
+            carry.speaker = Some((*p).clone());
+        }
+    }
+    out
+}
+
+/// Whether the sentence at `start` is a list item: its line starts with a
+/// bullet ("- ", "• ", "* ", "1.") before the sentence text (ingest keeps the
+/// marker out of the sentence span).
+fn is_list_item(text: &str, start: usize) -> bool {
+    let line_start = text[..start].rfind('\n').map(|p| p + 1).unwrap_or(0);
+    let lead = text[line_start..start].trim();
+    let rest = text[start..].trim_start();
+    matches!(lead, "-" | "•" | "*" | "–" | "·")
+        || !lead.is_empty() && lead.trim_end_matches(['.', ')']).chars().all(|c| c.is_ascii_digit())
+        || lead.is_empty() && (rest.starts_with("- ") || rest.starts_with("• "))
+}
+
+fn evidence(doc: &Document, sent: &Sent<'_>, qs: usize, qe: usize, rule: &str) -> Evidence {
+    let text = doc.text.as_str();
+    let (mut qs, mut qe) = (qs.clamp(sent.start, sent.end), qe.clamp(sent.start, sent.end));
+    if qs > qe {
+        std::mem::swap(&mut qs, &mut qe);
+    }
+    while qs < qe && !text.is_char_boundary(qs) {
+        qs += 1;
+    }
+    while qe > qs && !text.is_char_boundary(qe) {
+        qe -= 1;
+    }
+    let quote = text[qs..qe].trim();
+    let lead = text[qs..qe].len() - text[qs..qe].trim_start().len();
+    let qs2 = qs + lead;
+    Evidence {
+        doc: doc.id.clone(),
+        article: doc.headline(sent.article).map(str::to_owned),
+        sentence: text[sent.start..sent.end].to_owned(),
+        sentence_start: sent.start,
+        sentence_end: sent.end,
+        quote: quote.to_owned(),
+        quote_start: qs2,
+        quote_end: qs2 + quote.len(),
+        rule: rule.to_owned(),
+    }
+}
+
+fn relation(
+    subject: &EntityId,
+    kind: RelationKind,
+    object: &EntityId,
+    money: Option<Money>,
+    when: Option<When>,
+    evidence: Evidence,
+) -> Relation {
+    Relation { subject: subject.clone(), kind, object: object.clone(), money, when, evidence }
+}
+
+/// `memberOf` read off role titles ("Commissioner Ylva Johansson").
+fn role_relations(facts: &DocFacts<'_>, out: &mut Vec<Relation>) {
+    let doc = facts.doc;
+    for r in &facts.found.roles {
+        let Some(s) =
+            doc.sentences.iter().find(|s| s.span.start <= r.start && r.start < s.span.end)
+        else {
+            continue;
+        };
+        let sent = Sent {
+            start: s.span.start,
+            end: s.span.end.min(doc.text.len()),
+            article: s.article,
+            ms: Vec::new(),
+            clauses: Clauses::new(&doc.text, s.span.start, s.span.end.min(doc.text.len())),
+            toks: Vec::new(),
+        };
+        let ev = evidence(doc, &sent, r.start, r.end, "memberOf.role-title");
+        out.push(relation(&r.person, RelationKind::MemberOf, &r.body, None, None, ev));
+    }
+}
+
+/// Missions and offices whose gazetteer entry names a place operate there.
+fn mission_places(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, out: &mut Vec<Relation>) {
+    for m in &sent.ms {
+        if let Some(place) = res.place_of(&m.entity) {
+            let ev = evidence(facts.doc, sent, m.start, m.end, "operatesIn.named-place");
+            out.push(relation(&m.entity, RelationKind::OperatesIn, &place, None, None, ev));
+        }
+    }
+}
+
+/// Names that make an EU institution a meeting body: something that holds
+/// meetings, receives presentations and discusses (not the Union or Commission).
+const BODY_WORDS: &[&str] = &[
+    "committee",
+    "working party",
+    "working group",
+    "subcommittee",
+    "council",
+    "parliament",
+    "presidency",
+    "mechanism",
+    "summit",
+];
+
+fn is_body(m: &Ment, facts: &DocFacts<'_>) -> bool {
+    m.kind == EntityKind::EUInstitution
+        && facts.found.entities.get(&m.entity).is_some_and(|e| {
+            let n = e.name.to_lowercase();
+            BODY_WORDS.iter().any(|w| n.contains(w))
+                || e.aliases
+                    .iter()
+                    .any(|a| a.len() <= 6 && a.chars().all(|c| c.is_ascii_uppercase()))
+                    && !n.contains("union")
+                    && !n.contains("commission")
+        })
+}
+
+fn lower_has_word(hay: &str, needle: &str) -> bool {
+    hay.match_indices(needle)
+        .any(|(p, _)| boundary_before(hay, p) && boundary_after(hay, p + needle.len()))
+}
+
+/// A sentence that names a meeting body next to a meeting word sets the
+/// article's current meeting (and its date) for later presentations and lists.
+fn update_meeting(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, carry: &mut Carry) {
+    let text = facts.doc.text.as_str();
+    let lower = text[sent.start..sent.end].to_lowercase();
+    let mut best: Option<(usize, &Ment)> = None;
+    for w in &res.lexicon.meeting_words {
+        let w = w.to_lowercase();
+        for (p, _) in lower.match_indices(&w) {
+            if !(boundary_before(&lower, p)) {
+                continue;
+            }
+            let abs = sent.start + p;
+            for m in sent.ms.iter().filter(|m| is_body(m, facts)) {
+                let d =
+                    if m.end <= abs { abs - m.end } else { m.start.saturating_sub(abs + w.len()) };
+                if d < 80 && best.is_none_or(|(bd, _)| d < bd) {
+                    best = Some((d, m));
+                }
+            }
+            if let Some((_, m)) = best {
+                let when = nearest_date(facts, sent, abs);
+                carry.meeting = Some(Meeting { body: m.entity.clone(), when });
+            }
+        }
+    }
+}
+
+fn nearest_date(facts: &DocFacts<'_>, sent: &Sent<'_>, pos: usize) -> Option<When> {
+    facts
+        .dates
+        .iter()
+        .filter(|d| d.start >= sent.start && d.end <= sent.end)
+        .min_by_key(|d| if d.start >= pos { d.start - pos } else { pos - d.end })
+        .map(|d| d.value)
+}
+
+/// List items after "… will meet to discuss:" are what the meeting discusses.
+fn list_discusses(facts: &DocFacts<'_>, sent: &Sent<'_>, l: &Meeting, out: &mut Vec<Relation>) {
+    for m in &sent.ms {
+        if matches!(m.kind, EntityKind::Country | EntityKind::Region)
+            && !m.nationality
+            && m.entity != l.body
+        {
+            let ev = evidence(facts.doc, sent, sent.start, m.end, "discusses.agenda-item");
+            out.push(relation(&l.body, RelationKind::Discusses, &m.entity, None, l.when, ev));
+        }
+    }
+}
+
+/// Whether one of `cues` occurs as words in `hay` (lower-case); a cue ending
+/// in `*` matches any word ending.
+fn any_cue(hay: &str, cues: &[String]) -> bool {
+    cues.iter().any(|c| {
+        let c = c.to_lowercase();
+        match c.strip_suffix('*') {
+            Some(p) => hay.match_indices(p).any(|(i, _)| boundary_before(hay, i)),
+            None => lower_has_word(hay, &c),
+        }
+    })
+}
+
+fn kind_ok(m: &Ment, types: &[EntityKind]) -> bool {
+    types.is_empty() || types.contains(&m.kind)
+}
+
+/// Mentions followed by a reporting verb ("the Commission reports") are the
+/// source of a statement, not a party to it.
+fn is_reporter(text: &str, res: &Resources, m: &Ment) -> bool {
+    let rest = text[m.end..].trim_start_matches(['’', '\'', 's', ' ']);
+    let next: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+    !next.is_empty() && res.lexicon.reporting_verbs.iter().any(|v| v.eq_ignore_ascii_case(&next))
+}
+
+struct Hit<'a> {
+    rule: &'a Rule,
+    start: usize,
+    end: usize,
+}
+
+fn rule_hits(
+    facts: &DocFacts<'_>,
+    res: &Resources,
+    sent: &Sent<'_>,
+    carry: &mut Carry,
+) -> Vec<Relation> {
+    let text = facts.doc.text.as_str();
+    let s_text = &text[sent.start..sent.end];
+    let lower = s_text.to_lowercase();
+    let mut hits = Vec::new();
+    for m in res.trigger_ac.find_overlapping_iter(s_text) {
+        let t = &res.triggers[m.pattern().as_usize()];
+        let (a, b) = (sent.start + m.start(), sent.start + m.end());
+        // Triggers that start with punctuation ("’s", "-funded") attach to the word before.
+        let attached = s_text[m.start()..].chars().next().is_some_and(|c| !c.is_alphanumeric());
+        if !attached && !boundary_before(text, a) || !t.prefix && !boundary_after(text, b) {
+            continue;
+        }
+        // Triggers inside a name ("Border Assistance Mission") are part of the name.
+        if sent.ms.iter().any(|x| {
+            x.start <= a
+                && b <= x.end
+                && x.start < a
+                && matches!(x.how, "gazetteer" | "role" | "acronym")
+        }) {
+            continue;
+        }
+        hits.push(Hit { rule: &res.rules[t.rule], start: a, end: b });
+    }
+    let money_sentence = any_cue(&lower, &res.lexicon.money_words)
+        || facts.amounts.iter().any(|x| x.start >= sent.start && x.end <= sent.end);
+    let mut out = Vec::new();
+    for h in hits {
+        let rule = h.rule;
+        if rule.needs_money && !money_sentence {
+            continue;
+        }
+        if !rule.needs_words.is_empty()
+            && !rule.needs_words.iter().any(|w| lower.contains(w.as_str()))
+        {
+            continue;
+        }
+        if negated(text, res, sent, h.start, h.end) {
+            continue;
+        }
+        let subjects = find_args(facts, res, sent, carry, &h, &rule.subject, true, None);
+        for subj in
+            subjects.iter().take(if rule.multi_subject || rule.all_subjects { 8 } else { 1 })
+        {
+            let objects = find_args(facts, res, sent, carry, &h, &rule.object, false, Some(subj));
+            for obj in
+                objects.iter().take(if rule.multi_object || rule.all_objects { 8 } else { 1 })
+            {
+                if subj.entity == obj.entity {
+                    continue;
+                }
+                let eu_default = subj.how == "default-eu" || obj.how == "default-eu";
+                if eu_default && (is_eu_side(subj) && is_eu_side(obj)) {
+                    continue;
+                }
+                let qs = [h.start, subj.start, obj.start]
+                    .into_iter()
+                    .filter(|&p| p >= sent.start && p < sent.end)
+                    .min()
+                    .unwrap_or(h.start);
+                let qe = [h.end, subj.end, obj.end]
+                    .into_iter()
+                    .filter(|&p| p > sent.start && p <= sent.end)
+                    .max()
+                    .unwrap_or(h.end);
+                let from_context = subj.how == "context" || obj.how == "context";
+                let mut when =
+                    pick_date(facts, sent, h.start.min(obj.start.max(sent.start)), rule.relation);
+                if when.is_none() && from_context {
+                    when = carry.meeting.as_ref().and_then(|m| m.when);
+                }
+                if when.is_none()
+                    && matches!(
+                        rule.relation,
+                        RelationKind::PresentsTo
+                            | RelationKind::ParticipatesIn
+                            | RelationKind::Discusses
+                    )
+                {
+                    when = carry
+                        .listing
+                        .as_ref()
+                        .and_then(|m| m.when)
+                        .or_else(|| carry.meeting.as_ref().and_then(|m| m.when));
+                }
+                let money = if rule.relation == RelationKind::Funds {
+                    amount_near(facts, sent, obj)
+                } else {
+                    None
+                };
+                let ev = evidence(facts.doc, sent, qs, qe, &rule.id);
+                out.push(relation(&subj.entity, rule.relation, &obj.entity, money, when, ev));
+            }
+        }
+        // "… will meet to discuss:" opens an agenda list held by the subject.
+        if rule.relation == RelationKind::Discusses && s_text.trim_end().ends_with(':') {
+            if let Some(subj) = subjects.first() {
+                let when = pick_date(facts, sent, h.start, rule.relation)
+                    .or_else(|| carry.meeting.as_ref().and_then(|m| m.when));
+                carry.listing = Some(Meeting { body: subj.entity.clone(), when });
+            }
+        }
+    }
+    out
+}
+
+fn is_eu_side(m: &Ment) -> bool {
+    matches!(m.kind, EntityKind::EUInstitution)
+}
+
+/// Hypothetical, negated or cancelled statements: cues in the few words
+/// before the trigger (same clause) or after it (same clause, or a following
+/// "but …" clause).
+fn negated(text: &str, res: &Resources, sent: &Sent<'_>, a: usize, b: usize) -> bool {
+    let ci = sent.clauses.index(a);
+    let (cs, ce) = sent.clauses.span(ci);
+    let window = res.lexicon.hypothetical_window;
+    let before_toks: Vec<&Tok> = sent.toks.iter().filter(|t| t.end <= a && t.start >= cs).collect();
+    let from = before_toks.len().saturating_sub(window);
+    if let Some(first) = before_toks.get(from) {
+        // Case matters: "in May 2025" is a month, "may" a modal.
+        let hay = &text[first.start..a];
+        let at_start = first.start == sent.start;
+        let hit = res.lexicon.hypothetical.iter().any(|c| {
+            lower_has_word(hay, c)
+                || at_start && {
+                    let mut cap = c.clone();
+                    if let Some(f) = cap.get_mut(0..1) {
+                        f.make_ascii_uppercase();
+                    }
+                    hay.starts_with(&cap) && boundary_after(hay, cap.len())
+                }
+        });
+        if hit {
+            return true;
+        }
+    }
+    let mut after = text[b..ce.max(b)].to_lowercase();
+    if ci + 1 < sent.clauses.starts.len() && sent.clauses.is_contrast(ci + 1) {
+        let (ns, ne) = sent.clauses.span(ci + 1);
+        after.push(' ');
+        after.push_str(&text[ns..ne].to_lowercase());
+    }
+    any_cue(&after, &res.lexicon.cancel_after)
+}
+
+fn default_eu(res: &Resources, at: usize) -> Option<Ment> {
+    let i = res.eu?;
+    let e = &res.entries[i].entity;
+    Some(Ment::synthetic(e.id.clone(), e.kind, at, "default-eu"))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn find_args(
+    facts: &DocFacts<'_>,
+    res: &Resources,
+    sent: &Sent<'_>,
+    carry: &Carry,
+    h: &Hit<'_>,
+    finders: &[ArgFinder],
+    subject: bool,
+    other: Option<&Ment>,
+) -> Vec<Ment> {
+    let text = facts.doc.text.as_str();
+    let rule = h.rule;
+    let types: &[EntityKind] = if subject { &rule.subject_types } else { &rule.object_types };
+    let ok = |m: &Ment| {
+        kind_ok(m, types)
+            && other
+                .is_none_or(|o| o.entity != m.entity && !(o.start == m.start && o.how != "context"))
+            && !(!subject && rule.object_body && !is_body(m, facts))
+            && !(subject && rule.subject_body && !is_body(m, facts))
+            && !(subject && m.nationality)
+            && !(m.nationality
+                && !matches!(
+                    rule.relation,
+                    RelationKind::ReturnsMigrantsTo | RelationKind::ImposesMeasureOn
+                ))
+    };
+    let ci = sent.clauses.index(h.start);
+    for f in finders {
+        let found: Vec<Ment> = match f {
+            ArgFinder::Modifier => sent
+                .ms
+                .iter()
+                .filter(|m| {
+                    m.end <= h.start
+                        && (tight_gap(text, m.end, h.start) || possessive_gap(text, m.end, h.start))
+                })
+                .filter(|m| ok(m))
+                .map(|m| (*m).clone())
+                .take(1)
+                .collect(),
+            ArgFinder::Next => sent
+                .ms
+                .iter()
+                .filter(|m| {
+                    m.start >= h.end && {
+                        let g = text[h.end..m.start].trim();
+                        g.is_empty() || g.eq_ignore_ascii_case("the")
+                    }
+                })
+                .filter(|m| ok(m))
+                .map(|m| (*m).clone())
+                .take(1)
+                .collect(),
+            ArgFinder::Left => left(text, res, sent, h.start, ci, &ok, carry),
+            ArgFinder::First => sent
+                .ms
+                .iter()
+                .filter(|m| m.end <= h.start && ok(m) && !is_reporter(text, res, m))
+                .map(|m| (*m).clone())
+                .take(1)
+                .collect(),
+            ArgFinder::Right
+                if (!subject && rule.all_objects) || (subject && rule.all_subjects) =>
+            {
+                sent.ms.iter().filter(|m| m.start >= h.end && ok(m)).map(|m| (*m).clone()).collect()
+            }
+            ArgFinder::Right => {
+                let preps: &[String] = if subject { &[] } else { &rule.object_preps };
+                let multi = if subject { rule.multi_subject } else { rule.multi_object };
+                right(text, sent, h.end, ci, &ok, types, preps, multi)
+            }
+            ArgFinder::By => after_word(text, sent, h.start, &["by"], &ok),
+            ArgFinder::From => after_word(text, sent, h.start, &["from"], &ok),
+            ArgFinder::Pair => pair(text, sent, h, &ok, types, subject),
+            ArgFinder::LeftOther => sent
+                .ms
+                .iter()
+                .rev()
+                .filter(|m| {
+                    m.end <= h.start
+                        && ok(m)
+                        && !is_reporter(text, res, m)
+                        && !matches!(m.how, "place" | "demonym-place")
+                })
+                .map(|m| (*m).clone())
+                .take(1)
+                .collect(),
+            ArgFinder::Context => carry
+                .meeting
+                .as_ref()
+                .map(|m| {
+                    Ment::synthetic(m.body.clone(), EntityKind::EUInstitution, h.start, "context")
+                })
+                .filter(|m| other.is_none_or(|o| o.entity != m.entity))
+                .into_iter()
+                .collect(),
+            ArgFinder::Eu => default_eu(res, h.start)
+                .filter(|m| other.is_none_or(|o| o.entity != m.entity))
+                .into_iter()
+                .collect(),
+            ArgFinder::MissionPlace => right(
+                text,
+                sent,
+                h.end,
+                ci,
+                &|m: &Ment| m.kind == EntityKind::Mission,
+                &[EntityKind::Mission],
+                &[],
+                false,
+            )
+            .into_iter()
+            .filter_map(|m| {
+                let p = res.place_of(&m.entity)?;
+                let kind = res.entity(&p).map(|e| e.kind).unwrap_or(EntityKind::Country);
+                let mut x = Ment::synthetic(p, kind, m.start, "mission-place");
+                x.end = m.end;
+                Some(x)
+            })
+            .filter(|m| ok(m))
+            .take(1)
+            .collect(),
+            ArgFinder::Previous => {
+                let first_word = sent.toks.first().map(|t| t.text(text)).unwrap_or("");
+                let anaphoric = matches!(first_word, "It" | "They" | "The" | "This" | "These");
+                let own_left = sent.ms.iter().any(|m| m.end <= h.start && ok(m));
+                carry
+                    .previous_first
+                    .clone()
+                    .filter(|m| anaphoric && !own_left && ok(m))
+                    .map(|mut m| {
+                        m.start = h.start;
+                        m.end = h.end;
+                        m
+                    })
+                    .into_iter()
+                    .collect()
+            }
+            ArgFinder::Compound => compound(text, sent, h, subject),
+        };
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    Vec::new()
+}
+
+fn left(
+    text: &str,
+    res: &Resources,
+    sent: &Sent<'_>,
+    pos: usize,
+    ci: usize,
+    ok: &dyn Fn(&Ment) -> bool,
+    carry: &Carry,
+) -> Vec<Ment> {
+    let (cs, _) = sent.clauses.span(ci);
+    let in_clause = sent
+        .ms
+        .iter()
+        .rev()
+        .find(|m| m.end <= pos && m.start >= cs && ok(m) && !is_reporter(text, res, m));
+    if let Some(m) = in_clause {
+        return vec![(*m).clone()];
+    }
+    // A relative clause ("…, which provides advice, training …") takes its
+    // antecedent: walk back over comma-joined clauses without names to the
+    // "which" clause, then take the last suitable name before it (at most two
+    // clauses back, for "X – an organisation which …").
+    let mut k = ci;
+    loop {
+        if sent.clauses.has_antecedent(k) {
+            for back in 1..=2 {
+                let Some(j) = k.checked_sub(back) else { break };
+                let (ps, pe) = sent.clauses.span(j);
+                if let Some(m) =
+                    sent.ms.iter().rev().find(|m| m.start >= ps && m.end <= pe && ok(m))
+                {
+                    return vec![(*m).clone()];
+                }
+            }
+            break;
+        }
+        if k == 0 || sent.clauses.hard[k] {
+            break;
+        }
+        let (ps, pe) = sent.clauses.span(k - 1);
+        if sent.ms.iter().any(|m| m.start >= ps && m.end <= pe)
+            && !sent.clauses.has_antecedent(k - 1)
+        {
+            break;
+        }
+        k -= 1;
+    }
+    // "X – an organisation which works with …": a relative pronoun inside the
+    // clause, with no name between it and the trigger, points back to X.
+    let rel = sent.toks.iter().rev().find(|t| {
+        t.start >= cs && t.end <= pos && matches!(t.text(text), "which" | "who" | "that")
+    });
+    if let Some(r) = rel {
+        if !sent.ms.iter().any(|m| m.start >= r.end && m.end <= pos) {
+            if let Some(m) = sent
+                .ms
+                .iter()
+                .rev()
+                .find(|m| m.end <= r.start && ok(m) && !is_reporter(text, res, m))
+            {
+                return vec![(*m).clone()];
+            }
+        }
+    }
+    // Right after a parenthesis ("X (Long Name) structure within …"): the clause before it.
+    if ci >= 2 && text[..cs].trim_end().ends_with(')') {
+        let (ps, pe) = sent.clauses.span(ci - 2);
+        if let Some(m) = sent.ms.iter().rev().find(|m| m.start >= ps && m.end <= pe && ok(m)) {
+            return vec![(*m).clone()];
+        }
+    }
+    // "its agreement", "their cooperation": the nearest suitable name before.
+    let possessive_pronoun = sent.toks.iter().any(|t| {
+        t.start >= cs && t.end <= pos && matches!(t.text(text), "its" | "their" | "Its" | "Their")
+    });
+    if possessive_pronoun {
+        if let Some(m) =
+            sent.ms.iter().rev().find(|m| m.end <= pos && ok(m) && !is_reporter(text, res, m))
+        {
+            return vec![(*m).clone()];
+        }
+    }
+    // "I", "we", "he" before the trigger: the person speaking, in office.
+    let pron = sent.toks.iter().any(|t| {
+        t.start >= cs
+            && t.end <= pos
+            && matches!(t.text(text), "I" | "we" | "We" | "he" | "He" | "she" | "She")
+    });
+    if pron {
+        if let Some(sp) = carry.speaker.clone().filter(|m| ok(m)) {
+            return vec![sp];
+        }
+    }
+    Vec::new()
+}
+
+fn possessive_follows(text: &str, sent: &Sent<'_>, m: &Ment) -> bool {
+    sent.ms.iter().any(|n| n.start > m.end && possessive_gap(text, m.end, n.start))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn right<'a>(
+    text: &str,
+    sent: &Sent<'a>,
+    pos: usize,
+    ci: usize,
+    ok: &dyn Fn(&Ment) -> bool,
+    types: &[EntityKind],
+    preps: &[String],
+    multi: bool,
+) -> Vec<Ment> {
+    // The object may sit in the next clause of a list ("countries, including X"),
+    // but not behind a relative or contrasting clause or a hard break.
+    let mut limit = sent.clauses.span(ci).1;
+    let mut k = ci + 1;
+    while k < sent.clauses.starts.len()
+        && !sent.clauses.hard[k]
+        && !sent.clauses.is_relative(k)
+        && !sent.clauses.is_contrast(k)
+    {
+        limit = sent.clauses.span(k).1;
+        k += 1;
+    }
+    let limit = limit.min(pos + 160);
+    let cand = sent.ms.iter().find(|m| {
+        m.start >= pos && m.end <= limit && kind_ok(m, types) && {
+            preps.is_empty() || {
+                let gap = text[pos..m.start].to_lowercase();
+                let words: Vec<&str> =
+                    gap.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+                words.iter().rev().take(4).any(|w| preps.iter().any(|p| p == w))
+            }
+        }
+    });
+    // The nearest name of the right type is the argument; when it is not usable
+    // (it is the other argument: "cooperate with EU military"), there is none.
+    let Some(first) = cand.copied().filter(|m| ok(m) || possessive_follows(text, sent, m)) else {
+        return Vec::new();
+    };
+    // "the UN’s Office for …": the possessed name, not the possessor.
+    let possessed = |m: &'a Ment| -> &'a Ment {
+        sent.ms
+            .iter()
+            .copied()
+            .find(|n| n.start > m.end && possessive_gap(text, m.end, n.start) && ok(n))
+            .unwrap_or(m)
+    };
+    let first = possessed(first);
+    let mut out = vec![first.clone()];
+    if multi {
+        let mut last = first;
+        for m in sent.ms.iter().copied().filter(|m| m.start > first.end && m.end <= sent.end) {
+            if m.start < last.end {
+                continue;
+            }
+            let gap = text[last.end..m.start].to_lowercase();
+            let g = gap.trim();
+            let joined = matches!(
+                g,
+                "," | "and"
+                    | ", and"
+                    | "or"
+                    | "as well as"
+                    | "&"
+                    | "and the"
+                    | ", and the"
+                    | ", the"
+            );
+            if !joined || !ok(m) {
+                break;
+            }
+            let m = possessed(m);
+            out.push(m.clone());
+            last = m;
+        }
+    }
+    out
+}
+
+fn after_word(
+    text: &str,
+    sent: &Sent<'_>,
+    pos: usize,
+    words: &[&str],
+    ok: &dyn Fn(&Ment) -> bool,
+) -> Vec<Ment> {
+    let lower = text[pos..sent.end].to_lowercase();
+    for w in words {
+        let needle = format!(" {w} ");
+        if let Some(p) = lower.find(&needle) {
+            let from = pos + p + needle.len();
+            if p > 80 {
+                continue;
+            }
+            if let Some(m) =
+                sent.ms.iter().find(|m| m.start >= from && m.start <= from + 12 && ok(m))
+            {
+                return vec![(*m).clone()];
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// "between A and B", "A and B … trigger", "A, together with B, …".
+fn pair(
+    text: &str,
+    sent: &Sent<'_>,
+    h: &Hit<'_>,
+    ok: &dyn Fn(&Ment) -> bool,
+    types: &[EntityKind],
+    subject: bool,
+) -> Vec<Ment> {
+    // Both halves must have an allowed type; `ok` (which also rejects the other
+    // argument) is applied to the half returned only.
+    let ms: Vec<&Ment> =
+        sent.ms.iter().copied().filter(|m| kind_ok(m, types) && !m.nationality).collect();
+    let joiner = |a: &Ment, b: &Ment| {
+        let g = text[a.end..b.start].trim_start_matches(['’', '\'']).trim().to_lowercase();
+        matches!(
+            g.as_str(),
+            "and"
+                | "and the"
+                | ", together with"
+                | ", together with the"
+                | ", along with"
+                | ", along with the"
+                | "with"
+                | "with the"
+                | "s and"
+                | "s and the"
+        )
+    };
+    let mut best: Option<(usize, &Ment, &Ment)> = None;
+    for w in ms.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if !joiner(a, b) || a.entity == b.entity {
+            continue;
+        }
+        // The pair must be near the trigger: right after it ("between A and B")
+        // or before it in the same sentence ("A and B signed").
+        let d = if b.end <= h.start {
+            h.start - b.end
+        } else if a.start >= h.end {
+            a.start - h.end
+        } else {
+            continue;
+        };
+        if d > 90 {
+            continue;
+        }
+        if best.is_none_or(|(bd, _, _)| d < bd) {
+            best = Some((d, a, b));
+        }
+    }
+    match best {
+        Some((_, a, b)) => {
+            let m = if subject { a } else { b };
+            if ok(m) { vec![m.clone()] } else { Vec::new() }
+        }
+        None => Vec::new(),
+    }
+}
+
+/// "EU-Turkey deal": the hyphenated pair just before the trigger.
+fn compound(text: &str, sent: &Sent<'_>, h: &Hit<'_>, subject: bool) -> Vec<Ment> {
+    for w in sent.ms.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let gap = &text[a.end..b.start];
+        if !(gap == "-" || gap == "–" || gap == "‑") || b.end > h.start || a.entity == b.entity
+        {
+            continue;
+        }
+        // Only adjectives/nouns (at most three words) between the pair and the trigger.
+        let between = &text[b.end..h.start];
+        if between.split_whitespace().count() > 3 || between.contains([',', ';', '(', ')']) {
+            continue;
+        }
+        return vec![if subject { a.clone() } else { b.clone() }];
+    }
+    Vec::new()
+}
+
+/// The date of the statement: a date in the trigger's clause (after it first),
+/// else in following clauses up to a contrast, else in earlier clauses.
+/// Dates in relative clauses and "for <period>" modifiers are skipped.
+fn pick_date(
+    facts: &DocFacts<'_>,
+    sent: &Sent<'_>,
+    anchor: usize,
+    rel: RelationKind,
+) -> Option<When> {
+    let text = facts.doc.text.as_str();
+    let ci = sent.clauses.index(anchor);
+    let cands: Vec<&Located<When>> = facts
+        .dates
+        .iter()
+        .filter(|d| d.start >= sent.start && d.end <= sent.end)
+        .filter(|d| {
+            let before = text[..d.start].trim_end().to_lowercase();
+            rel == RelationKind::Funds || !before.ends_with(" for")
+        })
+        .collect();
+    if cands.is_empty() {
+        return None;
+    }
+    let in_clause = |k: usize| -> Vec<&Located<When>> {
+        let (s, e) = sent.clauses.span(k);
+        cands.iter().copied().filter(|d| d.start >= s && d.start < e).collect()
+    };
+    let here = in_clause(ci);
+    if let Some(d) = here.iter().find(|d| d.start >= anchor) {
+        return Some(d.value);
+    }
+    if let Some(d) = here.iter().rev().find(|d| d.start < anchor) {
+        return Some(d.value);
+    }
+    let n = sent.clauses.starts.len();
+    // Following clauses up to a contrast. Relative clauses date something else;
+    // a clause opening with a participle (", approved in 2024,") is an aside
+    // unless no later clause has a date (", resumed in late 2023").
+    let mut aside: Option<When> = None;
+    for k in ci + 1..n {
+        if sent.clauses.is_contrast(k) {
+            break;
+        }
+        if sent.clauses.is_relative(k) {
+            continue;
+        }
+        if let Some(d) = in_clause(k).first() {
+            if sent.clauses.lead[k].ends_with("ed") {
+                aside = aside.or(Some(d.value));
+                continue;
+            }
+            return Some(d.value);
+        }
+    }
+    if aside.is_some() {
+        return aside;
+    }
+    for k in (0..ci).rev() {
+        if sent.clauses.is_relative(k) {
+            continue;
+        }
+        if let Some(d) = in_clause(k).last() {
+            return Some(d.value);
+        }
+    }
+    None
+}
+
+/// The amount stated for an object: in its clause, close to it, and with no
+/// other name between the two ("the €20m A initiative and the B project":
+/// the amount is A's, not B's).
+fn amount_near(facts: &DocFacts<'_>, sent: &Sent<'_>, obj: &Ment) -> Option<Money> {
+    let ci = sent.clauses.index(obj.start);
+    let (cs, ce) = sent.clauses.span(ci);
+    facts
+        .amounts
+        .iter()
+        .filter(|a| a.start >= cs.min(sent.end) && a.end <= ce.max(sent.start))
+        .filter(|a| {
+            let (lo, hi) = if a.start >= obj.end { (obj.end, a.start) } else { (a.end, obj.start) };
+            !sent.ms.iter().any(|m| m.start >= lo && m.end <= hi && m.start < m.end)
+        })
+        .map(|a| {
+            (
+                if a.start >= obj.end {
+                    a.start - obj.end
+                } else {
+                    obj.start.saturating_sub(a.end)
+                },
+                a,
+            )
+        })
+        .filter(|(d, _)| *d <= 60)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, a)| a.value.clone())
+}
+
+/// `funds` anchored on an amount: "€55 million to help … Morocco and Tunisia",
+/// "a €46 million programme … in Libya", "an €8m project with the IDMC".
+/// The funder is a named party just before the amount or "by X"; otherwise
+/// the unnamed EU side.
+fn money_relations(
+    facts: &DocFacts<'_>,
+    res: &Resources,
+    sent: &Sent<'_>,
+    out: &mut Vec<Relation>,
+) {
+    let text = facts.doc.text.as_str();
+    let lower = text[sent.start..sent.end].to_lowercase();
+    // An amount is itself a money word; prices and fees are not funding.
+    if any_cue(&lower, &res.lexicon.money_exclude) {
+        return;
+    }
+    let recipient_ok = |m: &Ment| {
+        matches!(
+            m.kind,
+            EntityKind::Country
+                | EntityKind::Programme
+                | EntityKind::NGO
+                | EntityKind::InternationalOrganisation
+                | EntityKind::Authority
+                | EntityKind::Mission
+        ) && !m.nationality
+    };
+    let fund_name = |m: &Ment| {
+        facts.found.entities.get(&m.entity).is_some_and(|e| {
+            let n = e.name.to_lowercase();
+            ["fund", "facility", "instrument", "bank"].iter().any(|w| n.contains(w))
+        })
+    };
+    let funder_ok = |m: &Ment| {
+        !m.nationality
+            && match m.kind {
+                EntityKind::Country
+                | EntityKind::InternationalOrganisation
+                | EntityKind::EUAgency => true,
+                EntityKind::EUInstitution => !is_body(m, facts),
+                EntityKind::Programme => fund_name(m),
+                EntityKind::Region
+                | EntityKind::Mission
+                | EntityKind::Authority
+                | EntityKind::Company
+                | EntityKind::NGO
+                | EntityKind::Person
+                | EntityKind::Agreement => false,
+            }
+    };
+    for a in facts.amounts.iter().filter(|a| a.start >= sent.start && a.end <= sent.end) {
+        let ci = sent.clauses.index(a.start);
+        if negated(text, res, sent, a.start, a.end) {
+            continue;
+        }
+        // Recipients: right of the amount in its clause (and list continuations).
+        let mut limit = sent.clauses.span(ci).1;
+        let mut k = ci + 1;
+        while k < sent.clauses.starts.len()
+            && !sent.clauses.hard[k]
+            && !sent.clauses.is_relative(k)
+            && !sent.clauses.is_contrast(k)
+        {
+            limit = sent.clauses.span(k).1;
+            k += 1;
+        }
+        // Stop at the next amount: it has its own recipients.
+        if let Some(next) = facts.amounts.iter().find(|b| b.start > a.end && b.start < limit) {
+            limit = next.start;
+        }
+        let mut recipients: Vec<&Ment> = Vec::new();
+        if let Some(first) = sent
+            .ms
+            .iter()
+            .find(|m| m.start >= a.end && m.end <= limit.min(a.end + 120) && recipient_ok(m))
+        {
+            recipients.push(first);
+            let mut last = *first;
+            for m in sent.ms.iter().filter(|m| m.start > first.start && m.end <= limit) {
+                let g = text[last.end..m.start].trim().to_lowercase();
+                if !matches!(g.as_str(), "and" | "," | ", and" | "and the") || !recipient_ok(m) {
+                    break;
+                }
+                recipients.push(m);
+                last = m;
+            }
+        }
+        if recipients.is_empty() {
+            // "Egypt’s priorities for … the €200m": the nearest state before it.
+            if let Some(m) = sent.ms.iter().rev().find(|m| {
+                m.end <= a.start
+                    && a.start - m.end < 120
+                    && m.kind == EntityKind::Country
+                    && !m.nationality
+            }) {
+                recipients.push(m);
+            }
+        }
+        if recipients.is_empty() {
+            continue;
+        }
+        let funder = sent
+            .ms
+            .iter()
+            .rev()
+            .find(|m| {
+                m.end <= a.start
+                    && a.start - m.end < 70
+                    && funder_ok(m)
+                    && !recipients.iter().any(|r| r.entity == m.entity)
+                    && !is_reporter(text, res, m)
+            })
+            .map(|m| (*m).clone())
+            .or_else(|| after_word(text, sent, a.end, &["by"], &funder_ok).into_iter().next())
+            .or_else(|| default_eu(res, a.start));
+        let Some(funder) = funder else { continue };
+        for r in recipients {
+            if r.entity == funder.entity {
+                continue;
+            }
+            let when = pick_date(facts, sent, a.start, RelationKind::Funds);
+            let qs = funder.start.min(a.start).max(sent.start);
+            let qs = if funder.how == "default-eu" { a.start } else { qs };
+            let ev = evidence(facts.doc, sent, qs.min(r.start), r.end.max(a.end), "funds.amount");
+            out.push(relation(
+                &funder.entity,
+                RelationKind::Funds,
+                &r.entity,
+                Some(a.value.clone()),
+                when,
+                ev,
+            ));
+        }
+    }
+}

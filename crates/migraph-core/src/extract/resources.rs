@@ -1,0 +1,920 @@
+//! Loading the extractor's data files: the gazetteer (`ontology/gazetteer/*.tsv`)
+//! and the trigger patterns (`ontology/patterns.toml`, `ontology/patterns/*.toml`).
+//!
+//! Everything the extractor knows about names and ways of writing lives in those
+//! files, so users extend it without recompiling. This module parses them, reports
+//! bad lines as [`Diagnostic`]s (file + line) while keeping the good ones, and
+//! compiles the Aho-Corasick automata once. It must not look at documents.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Entity, EntityId, EntityKind, RelationKind};
+
+/// Error for a resource directory that cannot be used at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ResourceError {
+    /// A file or directory could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A file is malformed beyond line-level recovery (e.g. invalid TOML).
+    #[error("{path}:{line}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the problem.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The directory holds no gazetteer file or no pattern file.
+    #[error("{path}: {message}")]
+    Missing {
+        /// The directory.
+        path: PathBuf,
+        /// What is missing.
+        message: String,
+    },
+}
+
+/// How the case of a surface form must match the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CaseRule {
+    /// Byte-exact (acronyms: `EU`, `IOM`).
+    Exact,
+    /// Any case, but the first letter must be upper case in the text (`Egypt`, `Libyan coast guard`).
+    InitialUpper,
+    /// Any case (aliases written lower-case in the gazetteer: `member states`).
+    Any,
+}
+
+/// What a surface form denotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SurfaceKind {
+    /// A name or alias of the entry.
+    Name,
+    /// A demonym of a country ("Nigerien"); a mention only in certain contexts.
+    Demonym,
+    /// A city, island or site that stands for its country.
+    Place,
+}
+
+/// One string the gazetteer automaton looks for.
+#[derive(Debug, Clone)]
+pub(crate) struct Surface {
+    /// Index into [`Resources::entries`].
+    pub(crate) entry: usize,
+    /// What the string denotes.
+    pub(crate) kind: SurfaceKind,
+    /// How case must match.
+    pub(crate) case: CaseRule,
+    /// The string as written in the gazetteer.
+    pub(crate) text: String,
+}
+
+/// A gazetteer entry: an entity and, for missions, the place it works in.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    /// The entity.
+    pub(crate) entity: Entity,
+    /// Canonical name of the place a mission or office operates in.
+    pub(crate) place: Option<String>,
+}
+
+/// A role title that introduces a person ("Commissioner", "MEP", "spokeswoman").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RoleSpec {
+    /// Title phrases, matched case-insensitively at word boundaries.
+    pub(crate) titles: Vec<String>,
+    /// Canonical name of the body the title denotes (`European Commission`), or
+    /// `"country"` (the demonym before the title names it) or `"org"` (the
+    /// organisation named next to the title).
+    pub(crate) body: String,
+    /// Whether the person gets `memberOf` the body.
+    #[serde(default)]
+    pub(crate) member: bool,
+    /// Whether the person acts for the body in relations (an office holder).
+    #[serde(default)]
+    pub(crate) acts_for_body: bool,
+}
+
+/// Cue words that type a capitalised name ("Consulting" → Company).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CueSpec {
+    /// Capitalised cue words or phrases (`Working Party`, `Institute`).
+    pub(crate) words: Vec<String>,
+    /// Entity type name from the guide.
+    #[serde(rename = "type")]
+    pub(crate) kind: String,
+}
+
+/// Word lists that drive mention finding and filtering.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Lexicon {
+    /// Words after a demonym that make it the state ("government", "junta").
+    #[serde(default)]
+    pub(crate) government_words: Vec<String>,
+    /// Words after a demonym that make it a nationality ("migrants", "nationals").
+    #[serde(default)]
+    pub(crate) nationality_nouns: Vec<String>,
+    /// Words after a demonym that make it a place of the country ("islands", "coast").
+    #[serde(default)]
+    pub(crate) place_nouns: Vec<String>,
+    /// Capitalised nouns after a demonym that name a state body ("Coast Guard", "Navy").
+    #[serde(default)]
+    pub(crate) authority_nouns: Vec<String>,
+    /// Verbs that make the mention before them a source, not an argument ("reports").
+    #[serde(default)]
+    pub(crate) reporting_verbs: Vec<String>,
+    /// Cues before a trigger that make the statement hypothetical or negated.
+    #[serde(default)]
+    pub(crate) hypothetical: Vec<String>,
+    /// Cues after a trigger (same clause) that cancel it ("ended", "halted").
+    #[serde(default)]
+    pub(crate) cancel_after: Vec<String>,
+    /// How many words before a trigger the hypothetical cues are looked for.
+    #[serde(default = "default_window")]
+    pub(crate) hypothetical_window: usize,
+    /// Words that make a sentence about money (`funds` needs one).
+    #[serde(default)]
+    pub(crate) money_words: Vec<String>,
+    /// Words that make an amount a price, not funding ("price", "fee").
+    #[serde(default)]
+    pub(crate) money_exclude: Vec<String>,
+    /// Words that name a meeting ("meeting", "hearing").
+    #[serde(default)]
+    pub(crate) meeting_words: Vec<String>,
+    /// Nouns that follow a project name ("project", "initiative").
+    #[serde(default)]
+    pub(crate) project_nouns: Vec<String>,
+    /// Lower-case nouns after or before a name that make it an NGO ("group", "charity").
+    #[serde(default)]
+    pub(crate) group_nouns: Vec<String>,
+    /// Capitalised words that belong to a title, not to a name ("Home", "Affairs").
+    #[serde(default)]
+    pub(crate) title_words: Vec<String>,
+    /// Honorifics and ranks dropped from person names ("Brigadier", "Dr").
+    #[serde(default)]
+    pub(crate) honorifics: Vec<String>,
+    /// Role titles.
+    #[serde(default)]
+    pub(crate) role: Vec<RoleSpec>,
+    /// Cue words.
+    #[serde(default)]
+    pub(crate) cue: Vec<CueSpec>,
+}
+
+fn default_window() -> usize {
+    6
+}
+
+/// One relation rule as written in the pattern file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleSpec {
+    /// Stable rule id (`funds.money-for`), reported in evidence.
+    pub(crate) id: String,
+    /// Relation name from the guide.
+    pub(crate) relation: String,
+    /// Trigger words or phrases; a trailing `*` matches any word ending.
+    pub(crate) triggers: Vec<String>,
+    /// How the subject is found, tried in order.
+    #[serde(default)]
+    pub(crate) subject: Vec<String>,
+    /// How the object is found, tried in order.
+    #[serde(default)]
+    pub(crate) object: Vec<String>,
+    /// Allowed subject types (empty: any).
+    #[serde(default)]
+    pub(crate) subject_types: Vec<String>,
+    /// Allowed object types (empty: any).
+    #[serde(default)]
+    pub(crate) object_types: Vec<String>,
+    /// Prepositions one of which must stand just before a right-hand object.
+    #[serde(default)]
+    pub(crate) object_preps: Vec<String>,
+    /// Whether coordinated objects ("X, Y and Z") all count.
+    #[serde(default)]
+    pub(crate) multi_object: bool,
+    /// Whether every allowed mention to the right in the sentence is an object
+    /// ("EU-funded programmes …, including A, a €8m B and the C project").
+    #[serde(default)]
+    pub(crate) all_objects: bool,
+    /// Whether every allowed mention to the right in the sentence is a subject
+    /// ("programmes in Africa, including A and B" → A, B operate in Africa).
+    #[serde(default)]
+    pub(crate) all_subjects: bool,
+    /// Whether coordinated subjects found to the right ("presentations from X and Y") all count.
+    #[serde(default)]
+    pub(crate) multi_subject: bool,
+    /// Whether the object must be a meeting body (a working party, committee,
+    /// presidency, council: what presentations are given to).
+    #[serde(default)]
+    pub(crate) object_body: bool,
+    /// Whether the subject must be a meeting body (what discusses things).
+    #[serde(default)]
+    pub(crate) subject_body: bool,
+    /// Whether the sentence must contain a money word or amount.
+    #[serde(default)]
+    pub(crate) needs_money: bool,
+    /// Whether the rule only fires when the sentence has an agreement word.
+    #[serde(default)]
+    pub(crate) needs_words: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatternFile {
+    #[serde(default)]
+    lexicon: Option<Lexicon>,
+    #[serde(default)]
+    rule: Vec<RuleSpec>,
+}
+
+/// How an argument of a rule is found in the sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ArgFinder {
+    /// The mention written right before the trigger ("EU-funded", "EU visa restrictions").
+    Modifier,
+    /// The nearest allowed mention to the left, in the same clause.
+    Left,
+    /// The first allowed mention of the sentence (its grammatical subject, mostly).
+    First,
+    /// The nearest allowed mention to the right, in the same clause.
+    Right,
+    /// The first mention after "by" to the right (passive agent).
+    By,
+    /// The first mention after "from" to the right (origin of a return).
+    From,
+    /// "A and B" / "between A and B" before or around the trigger: A (subject) or B (object).
+    Pair,
+    /// Any mention left of the trigger other than the other argument.
+    LeftOther,
+    /// The body holding the current meeting (from an earlier sentence).
+    Context,
+    /// The European Union (unnamed EU side).
+    Eu,
+    /// The place a mission to the right works in.
+    MissionPlace,
+    /// The subject of the previous sentence ("The programme …", "It …").
+    Previous,
+    /// The two halves of a hyphenated pair before the trigger ("EU-Turkey deal"):
+    /// the first half as subject, the second as object.
+    Compound,
+    /// The mention right after the trigger ("’s Working Party", "of the Council").
+    Next,
+}
+
+impl ArgFinder {
+    fn parse(s: &str) -> Option<ArgFinder> {
+        Some(match s {
+            "modifier" => ArgFinder::Modifier,
+            "left" => ArgFinder::Left,
+            "first" => ArgFinder::First,
+            "right" => ArgFinder::Right,
+            "by" => ArgFinder::By,
+            "from" => ArgFinder::From,
+            "pair" => ArgFinder::Pair,
+            "left-other" => ArgFinder::LeftOther,
+            "context" => ArgFinder::Context,
+            "eu" => ArgFinder::Eu,
+            "mission-place" => ArgFinder::MissionPlace,
+            "previous" => ArgFinder::Previous,
+            "compound" => ArgFinder::Compound,
+            "next" => ArgFinder::Next,
+            _ => return None,
+        })
+    }
+}
+
+/// A compiled relation rule.
+#[derive(Debug, Clone)]
+pub(crate) struct Rule {
+    pub(crate) id: String,
+    pub(crate) relation: RelationKind,
+    pub(crate) subject: Vec<ArgFinder>,
+    pub(crate) object: Vec<ArgFinder>,
+    pub(crate) subject_types: Vec<EntityKind>,
+    pub(crate) object_types: Vec<EntityKind>,
+    pub(crate) object_preps: Vec<String>,
+    pub(crate) multi_object: bool,
+    pub(crate) multi_subject: bool,
+    pub(crate) all_objects: bool,
+    pub(crate) all_subjects: bool,
+    pub(crate) object_body: bool,
+    pub(crate) subject_body: bool,
+    pub(crate) needs_money: bool,
+    pub(crate) needs_words: Vec<String>,
+}
+
+/// One trigger phrase of the trigger automaton.
+#[derive(Debug, Clone)]
+pub(crate) struct Trigger {
+    /// Index into [`Resources::rules`].
+    pub(crate) rule: usize,
+    /// Whether the phrase is a prefix (`cooperat*`).
+    pub(crate) prefix: bool,
+}
+
+/// The gazetteer and patterns, loaded once and shared by every extraction.
+///
+/// `Resources` is immutable after loading, so it is `Send + Sync` and can be
+/// shared across threads behind a reference.
+#[derive(Debug, Clone)]
+pub struct Resources {
+    pub(crate) entries: Vec<Entry>,
+    pub(crate) by_id: HashMap<EntityId, usize>,
+    pub(crate) surfaces: Vec<Surface>,
+    pub(crate) gazetteer_ac: AhoCorasick,
+    pub(crate) lexicon: Lexicon,
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) triggers: Vec<Trigger>,
+    pub(crate) trigger_ac: AhoCorasick,
+    /// Role titles: automaton over every title, pattern index → role index.
+    pub(crate) role_ac: AhoCorasick,
+    pub(crate) role_of_pattern: Vec<usize>,
+    /// Cue words: automaton, pattern index → entity type.
+    pub(crate) cue_ac: AhoCorasick,
+    pub(crate) cue_kinds: Vec<EntityKind>,
+    /// Index of the European Union entry.
+    pub(crate) eu: Option<usize>,
+}
+
+/// A file handed to the loader: its name (for diagnostics) and its text.
+struct SourceFile {
+    name: String,
+    text: String,
+}
+
+impl Resources {
+    /// Loads every file under `dir` (the `ontology/` directory): `gazetteer/*.tsv`,
+    /// `patterns.toml` and `patterns/*.toml`.
+    ///
+    /// Bad dictionary lines become diagnostics (with file and line) and the rest
+    /// still loads; unreadable files and invalid TOML are errors.
+    pub fn load(dir: &Path) -> Result<(Resources, Vec<Diagnostic>), ResourceError> {
+        let gaz_dir = dir.join("gazetteer");
+        let gazetteer = read_dir_files(&gaz_dir, "tsv")?;
+        if gazetteer.is_empty() {
+            return Err(ResourceError::Missing {
+                path: gaz_dir,
+                message: "no gazetteer .tsv file found".into(),
+            });
+        }
+        let mut patterns = Vec::new();
+        let main = dir.join("patterns.toml");
+        if main.is_file() {
+            patterns.push(read_file(&main)?);
+        }
+        let extra = dir.join("patterns");
+        if extra.is_dir() {
+            patterns.extend(read_dir_files(&extra, "toml")?);
+        }
+        if patterns.is_empty() {
+            return Err(ResourceError::Missing {
+                path: dir.to_path_buf(),
+                message: "no patterns.toml or patterns/*.toml found".into(),
+            });
+        }
+        build(&gazetteer, &patterns)
+    }
+
+    /// The resources compiled into the binary: the repository's `ontology/` files,
+    /// included at build time. Used when no ontology directory is given or found.
+    pub fn builtin() -> (Resources, Vec<Diagnostic>) {
+        let gazetteer = [
+            SourceFile {
+                name: "ontology/gazetteer/countries.tsv".into(),
+                text: include_str!("../../../../ontology/gazetteer/countries.tsv").into(),
+            },
+            SourceFile {
+                name: "ontology/gazetteer/entities.tsv".into(),
+                text: include_str!("../../../../ontology/gazetteer/entities.tsv").into(),
+            },
+            SourceFile {
+                name: "ontology/gazetteer/places.tsv".into(),
+                text: include_str!("../../../../ontology/gazetteer/places.tsv").into(),
+            },
+        ];
+        let patterns = [SourceFile {
+            name: "ontology/patterns.toml".into(),
+            text: include_str!("../../../../ontology/patterns.toml").into(),
+        }];
+        match build(&gazetteer, &patterns) {
+            Ok(r) => r,
+            Err(e) => {
+                // The built-in files are tested; should they ever fail, extraction
+                // still runs with an empty resource set and says why.
+                let diag =
+                    Diagnostic::error("ontology", format!("built-in resources unusable: {e}"));
+                (Resources::empty(), vec![diag])
+            }
+        }
+    }
+
+    fn empty() -> Resources {
+        // An automaton over no patterns has nothing that could fail to build.
+        let empty_ac = || AhoCorasick::new(Vec::<&str>::new()).expect("empty automaton builds");
+        Resources {
+            entries: Vec::new(),
+            by_id: HashMap::new(),
+            surfaces: Vec::new(),
+            gazetteer_ac: empty_ac(),
+            lexicon: Lexicon::default(),
+            rules: Vec::new(),
+            triggers: Vec::new(),
+            trigger_ac: empty_ac(),
+            role_ac: empty_ac(),
+            role_of_pattern: Vec::new(),
+            cue_ac: empty_ac(),
+            cue_kinds: Vec::new(),
+            eu: None,
+        }
+    }
+
+    /// Number of gazetteer entities.
+    pub fn entity_count(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Number of relation rules.
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// The gazetteer entity with this id, if any.
+    pub fn entity(&self, id: &EntityId) -> Option<&Entity> {
+        self.by_id.get(id).map(|&i| &self.entries[i].entity)
+    }
+
+    /// The place (country or region) a gazetteer mission or office works in.
+    pub(crate) fn place_of(&self, id: &EntityId) -> Option<EntityId> {
+        let i = *self.by_id.get(id)?;
+        self.entries[i].place.as_deref().map(EntityId::from_name)
+    }
+}
+
+fn read_file(path: &Path) -> Result<SourceFile, ResourceError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| ResourceError::Io { path: path.to_path_buf(), source })?;
+    Ok(SourceFile { name: path.display().to_string(), text })
+}
+
+fn read_dir_files(dir: &Path, ext: &str) -> Result<Vec<SourceFile>, ResourceError> {
+    let rd = std::fs::read_dir(dir)
+        .map_err(|source| ResourceError::Io { path: dir.to_path_buf(), source })?;
+    let mut paths = Vec::new();
+    for e in rd {
+        let e = e.map_err(|source| ResourceError::Io { path: dir.to_path_buf(), source })?;
+        let p = e.path();
+        if p.extension().and_then(|x| x.to_str()) == Some(ext) {
+            paths.push(p);
+        }
+    }
+    // Sorted so that the load order, and therefore which duplicate wins, is stable.
+    paths.sort();
+    paths.iter().map(|p| read_file(p)).collect()
+}
+
+/// Builder state shared by the gazetteer file readers.
+#[derive(Default)]
+struct GazBuilder {
+    entries: Vec<Entry>,
+    by_id: HashMap<EntityId, usize>,
+    surfaces: Vec<Surface>,
+    /// Place surfaces waiting for their country to be known (file, line, place, country).
+    pending_places: Vec<(String, usize, String, String)>,
+}
+
+impl GazBuilder {
+    fn add_entry(&mut self, entity: Entity, place: Option<String>) -> usize {
+        if let Some(&i) = self.by_id.get(&entity.id) {
+            // A later file extends an entry instead of duplicating it.
+            let e = &mut self.entries[i];
+            for a in entity.aliases {
+                if !e.entity.aliases.contains(&a) {
+                    e.entity.aliases.push(a);
+                }
+            }
+            if e.place.is_none() {
+                e.place = place;
+            }
+            return i;
+        }
+        let i = self.entries.len();
+        self.by_id.insert(entity.id.clone(), i);
+        self.entries.push(Entry { entity, place });
+        i
+    }
+
+    fn add_surface(&mut self, entry: usize, text: &str, kind: SurfaceKind) {
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        let case = case_rule(text);
+        self.surfaces.push(Surface { entry, kind, case, text: text.to_owned() });
+        // Names with a straight apostrophe also match the typographic one.
+        if text.contains('\'') {
+            let curly = text.replace('\'', "’");
+            self.surfaces.push(Surface { entry, kind, case, text: curly });
+        }
+    }
+}
+
+/// Acronyms and other all-capital forms match exactly; names written with a
+/// capital must start with one in the text; lower-case aliases match any case.
+fn case_rule(text: &str) -> CaseRule {
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    let first_word = text.split_whitespace().next().unwrap_or("");
+    let short_caps = first_word.chars().filter(|c| c.is_uppercase()).count() >= 2;
+    if upper == letters.len() || (short_caps && !text.contains(' ')) {
+        CaseRule::Exact
+    } else if text.chars().next().is_some_and(|c| c.is_uppercase()) {
+        CaseRule::InitialUpper
+    } else {
+        CaseRule::Any
+    }
+}
+
+fn split_list(s: &str) -> impl Iterator<Item = &str> {
+    s.split('|').map(str::trim).filter(|x| !x.is_empty())
+}
+
+/// Reads one gazetteer TSV, choosing the format by its header.
+fn read_gazetteer(file: &SourceFile, b: &mut GazBuilder, diags: &mut Vec<Diagnostic>) {
+    let mut lines = file.text.lines().enumerate();
+    let Some((_, header)) = lines.next() else {
+        diags.push(Diagnostic::warning(&file.name, "empty gazetteer file"));
+        return;
+    };
+    let cols: Vec<&str> = header.split('\t').map(str::trim).collect();
+    let col = |name: &str| cols.iter().position(|c| *c == name);
+    let (Some(name_col), type_col, iso_col, place_col, country_col) =
+        (col("name"), col("type"), col("iso2"), col("place"), col("country"))
+    else {
+        diags.push(
+            Diagnostic::error(&file.name, "header has no `name` column; file skipped").at_line(1),
+        );
+        return;
+    };
+    let format_places = country_col.is_some() && type_col.is_none() && iso_col.is_none();
+    for (idx, line) in lines {
+        let lineno = idx + 1;
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        let get = |c: Option<usize>| c.and_then(|c| fields.get(c)).map(|s| s.trim()).unwrap_or("");
+        let name = get(Some(name_col));
+        if name.is_empty() || fields.len() < cols.len().min(2) {
+            diags.push(
+                Diagnostic::warning(&file.name, "line has no name or too few columns; skipped")
+                    .at_line(lineno),
+            );
+            continue;
+        }
+        if format_places {
+            let country = get(country_col);
+            if country.is_empty() {
+                diags.push(
+                    Diagnostic::warning(
+                        &file.name,
+                        format!("place {name:?} has no country; skipped"),
+                    )
+                    .at_line(lineno),
+                );
+                continue;
+            }
+            b.pending_places.push((file.name.clone(), lineno, name.to_owned(), country.to_owned()));
+            continue;
+        }
+        let kind = if iso_col.is_some() && type_col.is_none() {
+            EntityKind::Country
+        } else {
+            match get(type_col).parse::<EntityKind>() {
+                Ok(k) => k,
+                Err(e) => {
+                    diags.push(
+                        Diagnostic::warning(&file.name, format!("{e}; line skipped"))
+                            .at_line(lineno),
+                    );
+                    continue;
+                }
+            }
+        };
+        let origin = format!("gazetteer:{}", file.name.rsplit('/').next().unwrap_or(&file.name));
+        let mut entity = Entity::new(name, kind, &origin);
+        let wikidata = get(col("wikidata"));
+        if !wikidata.is_empty() {
+            if wikidata.starts_with('Q') && wikidata[1..].chars().all(|c| c.is_ascii_digit()) {
+                entity.wikidata = Some(wikidata.to_owned());
+            } else {
+                diags.push(
+                    Diagnostic::warning(
+                        &file.name,
+                        format!("bad wikidata id {wikidata:?}; ignored"),
+                    )
+                    .at_line(lineno),
+                );
+            }
+        }
+        let iso2 = get(iso_col);
+        if !iso2.is_empty() {
+            entity.iso2 = Some(iso2.to_owned());
+        }
+        let iso3 = get(col("iso3"));
+        if !iso3.is_empty() {
+            entity.iso3 = Some(iso3.to_owned());
+        }
+        let mut names: Vec<String> = split_list(get(col("aliases"))).map(str::to_owned).collect();
+        let official = get(col("official_name"));
+        if !official.is_empty() && !names.iter().any(|n| n == official) {
+            names.push(official.to_owned());
+        }
+        entity.aliases = names.clone();
+        let place = Some(get(place_col)).filter(|p| !p.is_empty()).map(str::to_owned);
+        let entry = b.add_entry(entity, place);
+        b.add_surface(entry, name, SurfaceKind::Name);
+        for n in &names {
+            b.add_surface(entry, n, SurfaceKind::Name);
+        }
+        // ISO codes are stored on the entity but not matched: in running text they
+        // collide with ordinary words and acronyms ("IT", "CAN", "NER").
+        for d in split_list(get(col("demonyms"))) {
+            b.add_surface(entry, d, SurfaceKind::Demonym);
+        }
+    }
+}
+
+fn line_of_offset(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].bytes().filter(|&c| c == b'\n').count() + 1
+}
+
+fn line_of_rule(text: &str, id: &str) -> usize {
+    let needle = format!("\"{id}\"");
+    text.find(&needle).map(|o| line_of_offset(text, o)).unwrap_or(1)
+}
+
+fn parse_kinds(
+    names: &[String],
+    file: &SourceFile,
+    id: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<EntityKind> {
+    let mut out = Vec::new();
+    for n in names {
+        match n.parse::<EntityKind>() {
+            Ok(k) => out.push(k),
+            Err(e) => diags.push(
+                Diagnostic::warning(&file.name, format!("rule {id}: {e}; type ignored"))
+                    .at_line(line_of_rule(&file.text, id)),
+            ),
+        }
+    }
+    out
+}
+
+fn build(
+    gazetteer: &[SourceFile],
+    patterns: &[SourceFile],
+) -> Result<(Resources, Vec<Diagnostic>), ResourceError> {
+    let mut diags = Vec::new();
+    let mut b = GazBuilder::default();
+    for f in gazetteer {
+        read_gazetteer(f, &mut b, &mut diags);
+    }
+    for (file, line, place, country) in std::mem::take(&mut b.pending_places) {
+        match b.by_id.get(&EntityId::from_name(&country)) {
+            Some(&i) => b.add_surface(i, &place, SurfaceKind::Place),
+            None => diags.push(
+                Diagnostic::warning(
+                    &file,
+                    format!("place {place:?}: unknown country {country:?}; skipped"),
+                )
+                .at_line(line),
+            ),
+        }
+    }
+    // Check mission places against the gazetteer so a typo is reported, not silently lost.
+    for e in &b.entries {
+        if let Some(p) = &e.place {
+            if !b.by_id.contains_key(&EntityId::from_name(p)) {
+                diags.push(Diagnostic::warning(
+                    "gazetteer",
+                    format!("{}: place {p:?} is not a gazetteer entity", e.entity.name),
+                ));
+            }
+        }
+    }
+
+    let mut lexicon = Lexicon { hypothetical_window: default_window(), ..Lexicon::default() };
+    let mut rules = Vec::new();
+    let mut trigger_texts: Vec<String> = Vec::new();
+    let mut triggers = Vec::new();
+    for f in patterns {
+        let parsed: PatternFile = toml::from_str(&f.text).map_err(|e| ResourceError::Parse {
+            path: PathBuf::from(&f.name),
+            line: e.span().map(|s| line_of_offset(&f.text, s.start)).unwrap_or(1),
+            message: e.message().trim().to_owned(),
+        })?;
+        if let Some(lx) = parsed.lexicon {
+            merge_lexicon(&mut lexicon, lx);
+        }
+        for spec in parsed.rule {
+            let line = line_of_rule(&f.text, &spec.id);
+            let relation = match spec.relation.parse::<RelationKind>() {
+                Ok(r) => r,
+                Err(e) => {
+                    diags.push(
+                        Diagnostic::warning(
+                            &f.name,
+                            format!("rule {}: {e}; rule skipped", spec.id),
+                        )
+                        .at_line(line),
+                    );
+                    continue;
+                }
+            };
+            let mut finders = |list: &[String], what: &str| -> Option<Vec<ArgFinder>> {
+                let mut out = Vec::new();
+                for s in list {
+                    match ArgFinder::parse(s) {
+                        Some(a) => out.push(a),
+                        None => {
+                            diags.push(
+                                Diagnostic::warning(
+                                    &f.name,
+                                    format!(
+                                        "rule {}: unknown {what} finder {s:?}; rule skipped",
+                                        spec.id
+                                    ),
+                                )
+                                .at_line(line),
+                            );
+                            return None;
+                        }
+                    }
+                }
+                Some(out)
+            };
+            let (Some(subject), Some(object)) =
+                (finders(&spec.subject, "subject"), finders(&spec.object, "object"))
+            else {
+                continue;
+            };
+            if subject.is_empty() || object.is_empty() || spec.triggers.is_empty() {
+                diags.push(
+                    Diagnostic::warning(
+                        &f.name,
+                        format!(
+                            "rule {}: needs triggers, subject and object; rule skipped",
+                            spec.id
+                        ),
+                    )
+                    .at_line(line),
+                );
+                continue;
+            }
+            let subject_types = parse_kinds(&spec.subject_types, f, &spec.id, &mut diags);
+            let object_types = parse_kinds(&spec.object_types, f, &spec.id, &mut diags);
+            let idx = rules.len();
+            rules.push(Rule {
+                id: spec.id.clone(),
+                relation,
+                subject,
+                object,
+                subject_types,
+                object_types,
+                object_preps: spec.object_preps.iter().map(|p| p.to_lowercase()).collect(),
+                multi_object: spec.multi_object,
+                multi_subject: spec.multi_subject,
+                all_objects: spec.all_objects,
+                all_subjects: spec.all_subjects,
+                object_body: spec.object_body,
+                subject_body: spec.subject_body,
+                needs_money: spec.needs_money,
+                needs_words: spec.needs_words.iter().map(|p| p.to_lowercase()).collect(),
+            });
+            for t in &spec.triggers {
+                let (text, prefix) = match t.strip_suffix('*') {
+                    Some(p) => (p, true),
+                    None => (t.as_str(), false),
+                };
+                let text = text.trim();
+                if text.is_empty() {
+                    continue;
+                }
+                trigger_texts.push(text.to_owned());
+                triggers.push(Trigger { rule: idx, prefix });
+                if text.contains('\'') {
+                    trigger_texts.push(text.replace('\'', "’"));
+                    triggers.push(Trigger { rule: idx, prefix });
+                }
+            }
+        }
+    }
+
+    let ci = |pats: &[String]| -> Result<AhoCorasick, ResourceError> {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(pats)
+            .map_err(|e| ResourceError::Parse {
+                path: PathBuf::from("ontology"),
+                line: 1,
+                message: format!("cannot build automaton: {e}"),
+            })
+    };
+    let surface_texts: Vec<String> = b.surfaces.iter().map(|s| s.text.clone()).collect();
+    let gazetteer_ac = ci(&surface_texts)?;
+    let trigger_ac = ci(&trigger_texts)?;
+    let mut role_texts = Vec::new();
+    let mut role_of_pattern = Vec::new();
+    for (i, r) in lexicon.role.iter().enumerate() {
+        for t in &r.titles {
+            role_texts.push(t.clone());
+            role_of_pattern.push(i);
+        }
+    }
+    let role_ac = ci(&role_texts)?;
+    let mut cue_texts = Vec::new();
+    let mut cue_kinds = Vec::new();
+    for c in &lexicon.cue {
+        let kind = match c.kind.parse::<EntityKind>() {
+            Ok(k) => k,
+            Err(e) => {
+                diags.push(Diagnostic::warning(
+                    "patterns",
+                    format!("cue {:?}: {e}; skipped", c.words),
+                ));
+                continue;
+            }
+        };
+        for w in &c.words {
+            cue_texts.push(w.clone());
+            cue_kinds.push(kind);
+        }
+    }
+    let cue_ac = ci(&cue_texts)?;
+    let eu = b.by_id.get(&EntityId::from_name("European Union")).copied();
+    tracing::debug!(
+        entities = b.entries.len(),
+        surfaces = b.surfaces.len(),
+        rules = rules.len(),
+        "resources loaded"
+    );
+    Ok((
+        Resources {
+            entries: b.entries,
+            by_id: b.by_id,
+            surfaces: b.surfaces,
+            gazetteer_ac,
+            lexicon,
+            rules,
+            triggers,
+            trigger_ac,
+            role_ac,
+            role_of_pattern,
+            cue_ac,
+            cue_kinds,
+            eu,
+        },
+        diags,
+    ))
+}
+
+fn merge_lexicon(into: &mut Lexicon, from: Lexicon) {
+    into.government_words.extend(from.government_words);
+    into.nationality_nouns.extend(from.nationality_nouns);
+    into.place_nouns.extend(from.place_nouns);
+    into.authority_nouns.extend(from.authority_nouns);
+    into.reporting_verbs.extend(from.reporting_verbs);
+    into.hypothetical.extend(from.hypothetical);
+    into.cancel_after.extend(from.cancel_after);
+    into.money_words.extend(from.money_words);
+    into.money_exclude.extend(from.money_exclude);
+    into.meeting_words.extend(from.meeting_words);
+    into.project_nouns.extend(from.project_nouns);
+    into.group_nouns.extend(from.group_nouns);
+    into.title_words.extend(from.title_words);
+    into.honorifics.extend(from.honorifics);
+    into.role.extend(from.role);
+    into.cue.extend(from.cue);
+    if from.hypothetical_window != default_window() {
+        into.hypothetical_window = from.hypothetical_window;
+    }
+}

@@ -1,0 +1,204 @@
+//! Small text helpers shared by mention finding and relation rules: word tokens
+//! with byte offsets, word-boundary tests and clause boundaries.
+//!
+//! Everything works on byte offsets into the document text and never allocates
+//! per character; nothing here knows about entities or rules.
+
+/// A word: a run of letters or digits, with inner hyphens ("Grande-Marlaska", "EU-funded").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Tok {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+}
+
+impl Tok {
+    pub(crate) fn text<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.start..self.end]
+    }
+
+    /// Whether the word is capitalised as a name word: it starts with an
+    /// upper-case letter and no hyphenated part is lower-case
+    /// ("Grande-Marlaska" is, "Paris-headquartered" and "EU-funded" are not).
+    pub(crate) fn is_cap(&self, text: &str) -> bool {
+        let w = self.text(text);
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.split('-').all(|p| p.chars().next().is_none_or(|c| !c.is_lowercase()))
+    }
+}
+
+/// Splits `text` into word tokens.
+pub(crate) fn tokens(text: &str) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut prev_alnum = false;
+    let bytes = text.as_bytes();
+    for (i, c) in text.char_indices() {
+        let alnum = c.is_alphanumeric();
+        if alnum {
+            if start.is_none() {
+                start = Some(i);
+            }
+        } else if c == '-' && prev_alnum {
+            // An inner hyphen continues the word only when a letter or digit follows.
+            let next_alnum = text[i + 1..].chars().next().is_some_and(char::is_alphanumeric);
+            if !next_alnum {
+                if let Some(s) = start.take() {
+                    out.push(Tok { start: s, end: i });
+                }
+            }
+        } else if let Some(s) = start.take() {
+            out.push(Tok { start: s, end: i });
+        }
+        prev_alnum = alnum;
+    }
+    if let Some(s) = start {
+        out.push(Tok { start: s, end: bytes.len() });
+    }
+    out
+}
+
+/// Whether the character before `pos` (if any) is not a letter or digit.
+pub(crate) fn boundary_before(text: &str, pos: usize) -> bool {
+    text[..pos].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// Whether the character at `pos` (if any) is not a letter or digit.
+pub(crate) fn boundary_after(text: &str, pos: usize) -> bool {
+    text[pos..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// Whether the text between two offsets holds only spaces and hyphens/dashes
+/// (the gap between a modifier and its head: "EU-funded", "EU visa").
+pub(crate) fn tight_gap(text: &str, a: usize, b: usize) -> bool {
+    a <= b && text[a..b].chars().all(|c| c == ' ' || c == '-' || c == '–')
+}
+
+/// Whether the gap holds only spaces, an optional possessive and quote marks.
+pub(crate) fn possessive_gap(text: &str, a: usize, b: usize) -> bool {
+    if a > b {
+        return false;
+    }
+    let gap = text[a..b].trim();
+    matches!(gap, "’s" | "'s" | "’" | "'")
+}
+
+/// Clause-level boundaries inside a sentence, as byte offsets of where a new
+/// clause starts, with whether that clause is an aside the main clause's
+/// arguments and dates should not come from (a relative or contrast clause).
+#[derive(Debug, Clone)]
+pub(crate) struct Clauses {
+    /// Start offsets of the clauses (the sentence start first).
+    pub(crate) starts: Vec<usize>,
+    /// For each clause: its first word, lower-cased (for "which", "though"…).
+    pub(crate) lead: Vec<String>,
+    /// For each clause: whether a hard break (`;`, `:`, dash, parenthesis) opens it.
+    pub(crate) hard: Vec<bool>,
+    /// End of the sentence.
+    pub(crate) end: usize,
+}
+
+/// Words that open a clause the rules treat as a barrier for left/right search.
+pub(crate) const RELATIVE: &[&str] = &["which", "who", "whose", "whom", "where", "when"];
+/// Words that open a contrasting clause.
+pub(crate) const CONTRAST: &[&str] = &["though", "although", "but", "while", "whereas", "however"];
+
+impl Clauses {
+    /// Splits a sentence `[start, end)` of `text` at commas, semicolons, colons,
+    /// dashes and parentheses.
+    pub(crate) fn new(text: &str, start: usize, end: usize) -> Clauses {
+        let mut starts = vec![start];
+        let mut hard = vec![true];
+        let s = &text[start..end];
+        let mut iter = s.char_indices().peekable();
+        while let Some((i, c)) = iter.next() {
+            let abs = start + i;
+            let is_break = match c {
+                ',' | ';' | ':' | '(' | ')' | '—' => true,
+                '–' => true,
+                '-' => {
+                    // A spaced hyphen works as a dash (" - "); inner hyphens do not.
+                    let before = s[..i].ends_with(' ');
+                    let after = s[i + 1..].starts_with(' ');
+                    before && after
+                }
+                '/' => s[i..].starts_with("///"),
+                _ => false,
+            };
+            if is_break {
+                let next = abs + c.len_utf8();
+                if next < end {
+                    starts.push(next);
+                    // Commas and parentheses separate list items and asides that
+                    // an object may still follow; the rest end the clause.
+                    hard.push(!matches!(c, ',' | '(' | ')'));
+                }
+            }
+        }
+        let lead = starts
+            .iter()
+            .enumerate()
+            .map(|(k, &st)| {
+                let stop = starts.get(k + 1).copied().unwrap_or(end);
+                text[st..stop]
+                    .split(|c: char| !c.is_alphanumeric())
+                    .find(|w| !w.is_empty())
+                    .unwrap_or("")
+                    .to_lowercase()
+            })
+            .collect();
+        Clauses { starts, lead, hard, end }
+    }
+
+    /// Index of the clause holding `pos`.
+    pub(crate) fn index(&self, pos: usize) -> usize {
+        match self.starts.binary_search(&pos) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// `[start, end)` of clause `i`.
+    pub(crate) fn span(&self, i: usize) -> (usize, usize) {
+        let s = self.starts[i];
+        let e = self.starts.get(i + 1).copied().unwrap_or(self.end);
+        (s, e)
+    }
+
+    /// Whether clause `i` is a relative clause ("which …", "who …").
+    pub(crate) fn is_relative(&self, i: usize) -> bool {
+        RELATIVE.contains(&self.lead[i].as_str())
+    }
+
+    /// Whether clause `i` is a relative clause about a thing or person named just
+    /// before it ("…, which provides …"), whose antecedent is its subject.
+    pub(crate) fn has_antecedent(&self, i: usize) -> bool {
+        matches!(self.lead[i].as_str(), "which" | "who" | "that")
+    }
+
+    /// Whether clause `i` opens a contrast ("though …", "but …").
+    pub(crate) fn is_contrast(&self, i: usize) -> bool {
+        CONTRAST.contains(&self.lead[i].as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_keep_inner_hyphens_only() {
+        let t = "EU-funded work - done, Egypt’s";
+        let words: Vec<&str> = tokens(t).iter().map(|k| k.text(t)).collect();
+        assert_eq!(words, ["EU-funded", "work", "done", "Egypt", "s"]);
+    }
+
+    #[test]
+    fn clauses_mark_relative_and_contrast() {
+        let t = "The deal, which stalled, resumed; though late";
+        let c = Clauses::new(t, 0, t.len());
+        assert_eq!(c.starts.len(), 4);
+        assert!(c.is_relative(1));
+        assert!(c.is_contrast(3));
+        assert_eq!(c.index(t.find("resumed").unwrap()), 2);
+    }
+}
