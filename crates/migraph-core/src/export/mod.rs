@@ -7,6 +7,24 @@
 //! itself to a [`KnowledgeGraph`] first) and never reads the clock: the same graph and
 //! view give the same bytes in every run.
 //!
+//! # Use
+//!
+//! ```no_run
+//! use migraph_core::export::{ViewOptions, write_all};
+//! # fn run(graph: &migraph_core::model::KnowledgeGraph) -> Result<(), migraph_core::export::ExportError> {
+//! let view = ViewOptions { entity: Some("Frontex".into()), depth: 2, ..ViewOptions::all() };
+//! // graph.gexf, graph.graphml, nodes.csv, edges.csv, graph.dot
+//! let written = write_all(graph, &view, std::path::Path::new("exports"))?;
+//! # Ok(()) }
+//! ```
+//!
+//! [`write_all`] projects once and writes every format; [`project`] followed by one
+//! `write_*` function (any `impl Write`) or [`write_format`] writes a single one. The
+//! filters of [`ViewOptions`] apply in this order: relation kinds, entity types and
+//! time window per statement; then `min_weight` per (subject, relation, object); then
+//! the ego network. Nodes are the entities that a remaining edge touches, plus the ego
+//! entity; entities without any edge are left out.
+//!
 //! # Output contract
 //!
 //! This contract is user-facing (Gephi workspaces, scripts and spreadsheets depend on
@@ -17,9 +35,14 @@
 //! * A node id is the entity IRI, `https://w3id.org/migraph/id/entity/<slug>`, with
 //!   the slug of [`crate::model::EntityId`]; the store uses the same IRIs, so a node in
 //!   Gephi can be looked up by SPARQL as it is.
-//! * An edge id is `e:<source slug>:<relation>:<target slug>`; with
+//!   Slugs made from names are `[a-z0-9-]`; any other byte of a hand-made slug is
+//!   percent-encoded, as the store does.
+//! * An edge id is `e:<source slug>:<relation>:<target slug>` (slugs encoded as in
+//!   node ids, so the parts never contain `:`); with
 //!   [`ViewOptions::multi`] each statement is its own edge and the id gets a 1-based
-//!   `:<n>` suffix, numbered in the knowledge graph's statement order.
+//!   `:<n>` suffix, numbered by document id and quote offset. Gephi's importer merges
+//!   parallel edges of the same `kind` by default, so `multi` is meant for networkx,
+//!   graphology and spreadsheets.
 //!
 //! ## Node attributes (GEXF and GraphML names; CSV column in brackets)
 //!
@@ -54,7 +77,7 @@
 //! | `first_date` (`FirstDate`) | string | earliest start date as stated (`2024`, `2024-05`) |
 //! | `last_date` (`LastDate`) | string | latest end date as stated |
 //! | `n_sources` | integer | number of distinct documents |
-//! | `evidence` (`Evidence`) | string | quote of the first statement |
+//! | `evidence` (`Evidence`) | string | quote of the first statement (by document id, then offset) |
 //! | `sources` (`Sources`) | string | document ids, `;`-joined, sorted |
 //! | `rules` | string | extraction rule ids, `;`-joined, sorted |
 //!
@@ -105,8 +128,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use crate::model::IsoDate;
-use crate::model::{KnowledgeGraph, UnknownName};
+use crate::model::{EntityId, IsoDate, KnowledgeGraph, UnknownName};
 
 pub use self::csv::{write_edges_csv, write_nodes_csv};
 pub use self::dot::write_dot;
@@ -116,9 +138,30 @@ pub use self::project::{EdgeData, NodeData, NodeMetrics, Projection, Spell, View
 
 /// Base of entity IRIs; a node id is this followed by the entity slug.
 ///
-/// The store writes the same IRIs (`model::vocab` is to hold the shared constant; until
-/// it does, this copy must stay equal to it).
+/// The store writes the same IRIs. `model::vocab` is to hold the shared constant
+/// (`ENTITY_NS`) and `entity_iri`; until that module is merged, this copy and
+/// [`entity_iri`] must stay equal to them.
 const ENTITY_BASE: &str = "https://w3id.org/migraph/id/entity/";
+
+/// The IRI of an entity: [`ENTITY_BASE`] + slug, percent-encoded should a hand-made
+/// slug hold bytes outside `[A-Za-z0-9._~-]` (slugs from names never do).
+fn entity_iri(id: &EntityId) -> String {
+    format!("{ENTITY_BASE}{}", percent_encode(id.as_str()))
+}
+
+/// Percent-encodes every byte outside RFC 3986's unreserved set, so that the result
+/// is safe in IRIs and contains no `:` (which separates the parts of edge ids).
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
 
 /// A graph file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -434,10 +477,34 @@ mod tests {
     }
 
     #[test]
+    fn write_format_writes_the_declared_file_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = project(&KnowledgeGraph::new(), &ViewOptions::all()).unwrap();
+        for format in GraphFormat::ALL {
+            let written = write_format(&p, *format, dir.path()).unwrap();
+            let names: Vec<_> =
+                written.iter().filter_map(|p| p.file_name()?.to_str().map(str::to_owned)).collect();
+            assert_eq!(names, format.file_names(), "{format}");
+        }
+    }
+
+    #[test]
     fn clean_text_strips_controls_and_collapses_space() {
         assert_eq!(clean_text("  a\u{1}b\n\tc  \u{FFFF}d "), "a b c d");
         assert_eq!(clean_text("Altaï <&\"'>"), "Altaï <&\"'>");
         assert_eq!(clean_text("\u{0}"), "");
+    }
+
+    #[test]
+    fn entity_iri_percent_encodes_hand_made_slugs() {
+        assert_eq!(
+            entity_iri(&EntityId::from_name("Türkiye")),
+            "https://w3id.org/migraph/id/entity/turkiye"
+        );
+        assert_eq!(
+            entity_iri(&EntityId::from_slug("a b:é")),
+            "https://w3id.org/migraph/id/entity/a%20b%3A%C3%A9"
+        );
     }
 
     #[test]

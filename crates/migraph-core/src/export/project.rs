@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
-use super::{ENTITY_BASE, ExportError, clean_text, metrics};
+use super::{ENTITY_BASE, ExportError, clean_text, entity_iri, metrics, percent_encode};
 use crate::diagnostic::Diagnostic;
 use crate::model::{
     Entity, EntityId, EntityKind, IsoDate, KnowledgeGraph, Money, Relation, RelationKind, When,
@@ -91,9 +91,15 @@ fn end_key(date: IsoDate) -> (i32, u8, u8) {
 }
 
 impl Spell {
-    /// The period a statement's date gives.
+    /// The period a statement's date gives; a period stated backwards (end before
+    /// start) is turned around, since readers reject such spells.
     pub fn of(when: &When) -> Spell {
-        Spell { start: when.start(), end: when.end() }
+        match (when.start(), when.end()) {
+            (Some(start), Some(end)) if start_key(start) > end_key(end) => {
+                Spell { start: Some(end), end: Some(start) }
+            }
+            (start, end) => Spell { start, end },
+        }
     }
 
     /// The first day as `YYYY-MM-DD`, if bounded.
@@ -415,9 +421,21 @@ pub fn project(graph: &KnowledgeGraph, view: &ViewOptions) -> Result<Projection,
         };
         groups.entry((s.clone(), o.clone(), r.kind)).or_default().push(r);
     }
+    // Canonical statement order: document, quote offset, then everything else, so
+    // that the first quote and the `multi` numbering do not depend on input order.
     for statements in groups.values_mut() {
-        statements
-            .sort_by(|a, b| (&a.evidence, a.when, &a.money).cmp(&(&b.evidence, b.when, &b.money)));
+        statements.sort_by(|a, b| {
+            let (x, y) = (&a.evidence, &b.evidence);
+            (&x.doc, x.quote_start, x.quote_end, &x.rule, x, a.when, &a.money).cmp(&(
+                &y.doc,
+                y.quote_start,
+                y.quote_end,
+                &y.rule,
+                y,
+                b.when,
+                &b.money,
+            ))
+        });
     }
     groups.retain(|_, statements| statements.len() >= view.min_weight);
     if let Some(center) = &center {
@@ -436,11 +454,11 @@ pub fn project(graph: &KnowledgeGraph, view: &ViewOptions) -> Result<Projection,
     let mut index: BTreeMap<&EntityId, NodeIndex> = BTreeMap::new();
     for id in node_ids {
         let Some(entity) = graph.entities.get(id) else { continue };
-        index.insert(id, g.add_node(node_data(entity)));
+        index.insert(id, g.add_node(node_data(id, entity)));
     }
     for ((s, o, kind), statements) in &groups {
         let (Some(&si), Some(&oi)) = (index.get(s), index.get(o)) else { continue };
-        let id = format!("e:{s}:{kind}:{o}");
+        let id = format!("e:{}:{kind}:{}", percent_encode(s.as_str()), percent_encode(o.as_str()));
         if view.multi {
             for (n, statement) in statements.iter().enumerate() {
                 let data = EdgeData::aggregate(format!("{id}:{}", n + 1), *kind, &[statement]);
@@ -461,12 +479,14 @@ pub fn project(graph: &KnowledgeGraph, view: &ViewOptions) -> Result<Projection,
     Ok(Projection { graph: g, n_documents: graph.documents.len(), diagnostics })
 }
 
-/// The node of an entity, metrics not yet computed.
-fn node_data(entity: &Entity) -> NodeData {
+/// The node of an entity stored under `id`, metrics not yet computed.
+///
+/// The map key, not `entity.id`, names the node, because relations refer to keys.
+fn node_data(id: &EntityId, entity: &Entity) -> NodeData {
     let clean_opt = |v: &Option<String>| v.as_deref().map(clean_text).filter(|v| !v.is_empty());
     NodeData {
-        id: entity.id.clone(),
-        iri: format!("{ENTITY_BASE}{}", entity.id),
+        id: id.clone(),
+        iri: entity_iri(id),
         label: clean_text(&entity.name),
         kind: entity.kind,
         wikidata: clean_opt(&entity.wikidata),
@@ -735,6 +755,16 @@ mod tests {
         assert_eq!(p.edge_count(), 3);
         assert_eq!(p.diagnostics.len(), 1);
         assert!(p.diagnostics[0].message.contains("nowhere"));
+    }
+
+    #[test]
+    fn spell_of_turns_backwards_period_around() {
+        let when = When::Between { start: IsoDate::year(2027), end: IsoDate::month(2024, 2) };
+        let spell = Spell::of(&when);
+        assert_eq!(
+            (spell.start_day(), spell.end_day()),
+            (Some("2024-02-01".into()), Some("2027-12-31".into()))
+        );
     }
 
     #[test]

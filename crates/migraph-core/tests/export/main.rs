@@ -23,7 +23,7 @@ use migraph_core::export::{
     GraphFormat, ViewOptions, project, write_all, write_dot, write_edges_csv, write_format,
     write_gexf, write_graphml, write_nodes_csv,
 };
-use migraph_core::model::{IsoDate, RelationKind};
+use migraph_core::model::{IsoDate, KnowledgeGraph, RelationKind};
 
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
@@ -93,6 +93,12 @@ fn multi_view() -> ViewOptions {
         relations: Some([RelationKind::Funds, RelationKind::DeploysTo].into()),
         ..ViewOptions::all()
     }
+}
+
+/// Says why a reader check did not run; the test then passes without checking.
+#[expect(clippy::print_stderr, reason = "tells the developer why a reader check was skipped")]
+fn skip(reason: &str) {
+    eprintln!("skipped: {reason}");
 }
 
 fn tool_exists(name: &str, version_arg: &str) -> bool {
@@ -166,10 +172,9 @@ fn write_format_reports_unwritable_dir() {
     assert!(err.to_string().starts_with("cannot write "), "{err}");
 }
 
-#[expect(clippy::print_stderr, reason = "tells the developer why a reader check was skipped")]
 fn xmllint(args: &[&str], file: &Path) -> Option<std::process::Output> {
     if !tool_exists("xmllint", "--version") {
-        eprintln!("skipped: xmllint is not installed (apt-get install libxml2-utils)");
+        skip("xmllint is not installed (apt-get install libxml2-utils)");
         return None;
     }
     Some(Command::new("xmllint").args(args).arg(file).output().unwrap())
@@ -178,7 +183,7 @@ fn xmllint(args: &[&str], file: &Path) -> Option<std::process::Output> {
 #[test]
 fn gexf_validates_against_relaxng_schema() {
     let Some(shared) = shared_dir() else {
-        eprintln!("skipped: no shared/schemas folder beside the repository");
+        skip("no shared/schemas folder beside the repository");
         return;
     };
     let rng = shared.join("schemas/gexf-1.3/gexf.rng");
@@ -196,7 +201,7 @@ fn gexf_validates_against_relaxng_schema() {
 fn gexf_schema_rejects_broken_file() {
     // Guards the test above against a schema path that validates anything.
     let Some(shared) = shared_dir() else {
-        eprintln!("skipped: no shared/schemas folder beside the repository");
+        skip("no shared/schemas folder beside the repository");
         return;
     };
     let rng = shared.join("schemas/gexf-1.3/gexf.rng");
@@ -218,36 +223,147 @@ fn graphml_is_well_formed() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
-#[test]
-fn exports_read_by_networkx() {
-    let has_networkx = Command::new("python3")
+/// Runs `tests/py/check_graph.py` on an export directory and returns its report, or
+/// `None` (with a message) when Python or networkx is missing. The interpreter is
+/// `$MIGRAPH_TEST_PYTHON`, else `python3`.
+fn check_graph(dir: &Path) -> Option<serde_json::Value> {
+    // scripts/test points this at the venv that holds networkx.
+    let python = std::env::var("MIGRAPH_TEST_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let has_networkx = Command::new(&python)
         .args(["-c", "import networkx"])
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_networkx {
-        eprintln!("skipped: python3 with networkx is not available (pip install networkx)");
-        return;
+        skip(&format!("{python} cannot import networkx (pip install networkx)"));
+        return None;
     }
-    let dir = fresh_exports();
-    let out = Command::new("python3")
+    let out = Command::new(&python)
         .arg(repo_root().join("tests/py/check_graph.py"))
-        .arg(dir.path())
+        .arg(dir)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    Some(serde_json::from_str(&stdout).unwrap())
+}
+
+#[test]
+fn exports_read_by_networkx() {
+    let dir = fresh_exports();
+    let Some(report) = check_graph(dir.path()) else { return };
     assert_eq!(report["gexf"]["nodes"], 9);
     assert_eq!(report["gexf"]["edges"], 12);
+    assert_eq!(report["gexf"]["dated_edges"], 10);
     assert_eq!(report["graphml"]["edges"], 12);
     assert_eq!(report["csv"]["edges"], 12);
+    assert_eq!(report["csv"]["undirected_edges"], 3);
+}
+
+#[test]
+fn multi_and_empty_views_read_by_networkx() {
+    let g = fixture::knowledge_graph();
+    let dir = tempfile::tempdir().unwrap();
+    write_all(&g, &multi_view(), dir.path()).unwrap();
+    let Some(report) = check_graph(dir.path()) else { return };
+    // Funds: 4 statements, deploysTo: 2, each its own edge.
+    assert_eq!(report["gexf"]["edges"], 6);
+    assert_eq!(report["csv"]["edges"], 6);
+
+    let empty = tempfile::tempdir().unwrap();
+    write_all(&KnowledgeGraph::new(), &ViewOptions::all(), empty.path()).unwrap();
+    let report = check_graph(empty.path()).unwrap();
+    assert_eq!(
+        (report["gexf"]["nodes"].as_u64(), report["gexf"]["edges"].as_u64()),
+        (Some(0), Some(0))
+    );
+    if let Some(shared) = shared_dir() {
+        let rng = shared.join("schemas/gexf-1.3/gexf.rng");
+        let args = ["--noout", "--relaxng", rng.to_str().unwrap()];
+        if let Some(out) = xmllint(&args, &empty.path().join("graph.gexf")) {
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
+}
+
+/// A graph with everything that could break a writer: control characters and XML
+/// specials in names, an empty name, a self-loop, amounts that overflow, a period
+/// stated backwards, an odd currency and a relation to an unknown entity.
+fn hostile_graph() -> KnowledgeGraph {
+    use migraph_core::model::{Entity, EntityId, EntityKind, Evidence, Money, Relation, When};
+    let mut g = KnowledgeGraph::new();
+    let names = ["Bell\u{7}\u{0}s & <Whistles>", "\u{1}\u{2}", "Zoë \"Quoted\" \\ Back'slash"];
+    let ids: Vec<EntityId> = names
+        .iter()
+        .map(|name| {
+            let e = Entity::new(name, EntityKind::Person, "test");
+            let id = e.id.clone();
+            g.entities.insert(id.clone(), e);
+            id
+        })
+        .collect();
+    let relation = |s: &EntityId, o: &EntityId, money, when, quote: &str| Relation {
+        subject: s.clone(),
+        kind: RelationKind::Funds,
+        object: o.clone(),
+        money,
+        when,
+        evidence: Evidence {
+            doc: "weird\tdoc\u{FFFF}.txt".into(),
+            article: None,
+            sentence: quote.into(),
+            sentence_start: 0,
+            sentence_end: quote.len(),
+            quote: quote.into(),
+            quote_start: 0,
+            quote_end: quote.len(),
+            rule: "r]]>".into(),
+        },
+    };
+    let huge = Some(Money::eur(u64::MAX));
+    g.relations.push(relation(&ids[0], &ids[0], huge.clone(), None, "self\u{b}loop ]]> --"));
+    g.relations.push(relation(&ids[0], &ids[0], huge, None, "again"));
+    let backwards = Some(When::Between { start: IsoDate::year(2030), end: IsoDate::year(2020) });
+    let odd = Some(Money { amount: 7, currency: "US$\n".into() });
+    g.relations.push(relation(&ids[1], &ids[2], odd, backwards, "<![CDATA[x]]> & \"y\""));
+    g.relations.push(relation(&ids[2], &EntityId::from_slug("ghost"), None, None, "ghost"));
+    g
+}
+
+#[test]
+fn hostile_graph_exports_stay_valid() {
+    let g = hostile_graph();
+    let p = project(&g, &ViewOptions::all()).unwrap();
+    assert_eq!(p.diagnostics.len(), 1, "the relation to an unknown entity is reported");
+    let dir = tempfile::tempdir().unwrap();
+    write_all(&g, &ViewOptions::all(), dir.path()).unwrap();
+    let gexf = std::fs::read_to_string(dir.path().join("graph.gexf")).unwrap();
+    assert!(gexf.contains(r#"<attvalue for="amount_eur" value="9223372036854775807"/>"#));
+    assert!(gexf.contains(r#"<spell start="2020-01-01" end="2030-12-31"/>"#));
+    if let Some(shared) = shared_dir() {
+        let rng = shared.join("schemas/gexf-1.3/gexf.rng");
+        let args = ["--noout", "--relaxng", rng.to_str().unwrap()];
+        if let Some(out) = xmllint(&args, &dir.path().join("graph.gexf")) {
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
+    if let Some(out) = xmllint(&["--noout"], &dir.path().join("graph.graphml")) {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    if let Some(report) = check_graph(dir.path()) {
+        assert_eq!(report["gexf"]["edges"], 2);
+    }
+    if tool_exists("dot", "-V") {
+        let out =
+            Command::new("dot").args(["-Tsvg"]).arg(dir.path().join("graph.dot")).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
 }
 
 #[test]
 fn gexf_read_by_graphology() {
     let js = repo_root().join("tests/js");
     if !js.join("node_modules/graphology-gexf").is_dir() || !tool_exists("node", "--version") {
-        eprintln!("skipped: node or tests/js/node_modules is missing (cd tests/js && npm ci)");
+        skip("node or tests/js/node_modules is missing (cd tests/js && npm ci)");
         return;
     }
     let dir = fresh_exports();
@@ -270,7 +386,7 @@ fn gexf_read_by_graphology() {
 #[test]
 fn dot_renders_with_sfdp() {
     if !tool_exists("sfdp", "-V") {
-        eprintln!("skipped: Graphviz sfdp is not installed (apt-get install graphviz)");
+        skip("Graphviz sfdp is not installed (apt-get install graphviz)");
         return;
     }
     let dir = fresh_exports();

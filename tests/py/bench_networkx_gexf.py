@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Reference timing: write a GEXF of the same size as the Rust export benchmark with networkx.
+
+Builds a MultiDiGraph of N_ENTITIES nodes and N_STATEMENTS edges with attributes like
+migraph's (type, pagerank, community on nodes; relation, weight, evidence, dates on
+edges) and times networkx.write_gexf into memory, best of three. Compare with
+`cargo bench -p migraph-core --bench export -- N_ENTITIES N_STATEMENTS`.
+
+Usage: python3 tests/py/bench_networkx_gexf.py [N_ENTITIES] [N_STATEMENTS]
+"""
+
+import io
+import random
+import sys
+import time
+
+import networkx as nx
+
+KINDS = ["Country", "Region", "EUInstitution", "EUAgency", "Mission", "InternationalOrganisation",
+         "Authority", "Company", "NGO", "Person", "Programme", "Agreement"]
+RELATIONS = ["funds", "cooperatesWith", "deploysTo", "supports", "negotiatesAgreementWith",
+             "imposesMeasureOn", "returnsMigrantsTo", "operatesIn", "meetsWith", "presentsTo",
+             "discusses", "contractedBy", "memberOf", "participatesIn", "usesForceAgainst", "partOf"]
+
+
+def generate(n_entities, n_statements):
+    rng = random.Random(42)
+    g = nx.MultiDiGraph()
+    for i in range(n_entities):
+        g.add_node(f"https://w3id.org/migraph/id/entity/entity-{i}-unit",
+                   label=f"Entity {i} Ünit", type=KINDS[i % len(KINDS)], degree=0,
+                   pagerank=1.0 / n_entities, community=i % 17,
+                   viz={"color": {"r": 0, "g": 114, "b": 178, "a": 1.0}, "size": 10.0})
+    for i in range(n_statements):
+        a = rng.randrange(n_entities)
+        s = a * a // n_entities
+        o = rng.randrange(n_entities)
+        relation = RELATIONS[rng.randrange(len(RELATIONS))]
+        year = 2015 + rng.randrange(11)
+        g.add_edge(f"https://w3id.org/migraph/id/entity/entity-{s}-unit",
+                   f"https://w3id.org/migraph/id/entity/entity-{o}-unit",
+                   key=f"e{i}", label=relation, relation=relation, weight=1.0,
+                   first_date=str(year), last_date=str(year + 2), n_sources=1,
+                   evidence=f"statement {i} says entity {s} & entity {o} <{relation}>",
+                   sources=f"doc-{i // 50}.txt", rules=f"{relation}.bench")
+    return g
+
+
+def main(argv):
+    sizes = [int(a) for a in argv[1:3]]
+    n_entities = sizes[0] if sizes else 10_000
+    n_statements = sizes[1] if len(sizes) > 1 else 50_000
+    g = generate(n_entities, n_statements)
+    best = float("inf")
+    size = 0
+    for _ in range(3):
+        out = io.BytesIO()
+        start = time.perf_counter()
+        nx.write_gexf(g, out, version="1.2draft")
+        best = min(best, time.perf_counter() - start)
+        size = out.tell()
+    mb = size / 1e6
+    print(f"networkx write_gexf: {n_entities} nodes, {n_statements} edges: "
+          f"{mb:.2f} MB in {best * 1e3:.1f} ms = {mb / best:.1f} MB/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
