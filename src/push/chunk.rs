@@ -326,8 +326,7 @@ mod tests {
     #[test]
     fn chunk_writer_reports_a_blank_node_after_a_cut() {
         let text = format!("{}<http://e/s> <http://e/p> _:b1 .\n", lines(4));
-        let mut writer =
-            ChunkWriter::new(2, false, |_: Chunk<'_>| Ok::<(), Refused>(()));
+        let mut writer = ChunkWriter::new(2, false, |_: Chunk<'_>| Ok::<(), Refused>(()));
         assert!(writer.write_all(text.as_bytes()).is_err());
         assert!(matches!(writer.finish(), Err(ChunkError::BlankNodeAfterCut)));
     }

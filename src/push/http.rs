@@ -128,8 +128,7 @@ impl Transport for UreqTransport {
 
 /// Standard base64 (RFC 4648 §4, with padding) of `bytes`, for HTTP Basic credentials.
 pub(crate) fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for group in bytes.chunks(3) {
         let b = [group[0], *group.get(1).unwrap_or(&0), *group.get(2).unwrap_or(&0)];

@@ -22,7 +22,7 @@
 //! being sent, as with any non-transactional bulk load.
 //!
 //! This module must not import oxigraph: the store is reached through [`GraphSource`]
-//! (implemented for [`GraphStore`](crate::store::GraphStore) in `store_source.rs`), and
+//! ([`StoreSource`] for a [`GraphStore`]), and
 //! HTTP through a small transport seam, so all protocol logic is unit-tested offline.
 
 mod chunk;
@@ -30,6 +30,7 @@ mod http;
 mod protocol;
 mod source;
 mod state;
+mod store_source;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -40,6 +41,9 @@ use protocol::{SendError, Sender};
 
 pub use source::{GraphSource, MemorySource, SourceError};
 pub use state::{PushState, STATE_FILE_NAME, StateError};
+pub use store_source::StoreSource;
+
+use crate::store::GraphStore;
 
 /// The base of every migraph graph IRI, replaced by [`PushConfig::graph_prefix`].
 pub const MIGRAPH_BASE: &str = "https://w3id.org/migraph/";
@@ -307,6 +311,21 @@ fn abbreviate(iris: &[String]) -> String {
         text.push_str(&format!(" and {} more", iris.len() - SHOWN));
     }
     text
+}
+
+/// Pushes every named graph of the local store to the server described by `config`,
+/// reporting each step to `progress`. The store is only read; open it with
+/// [`GraphStore::open_read_only`] so `migraph serve` can keep running.
+///
+/// # Returns
+/// The summary when every graph went through; [`PushError::Incomplete`] (holding the
+/// summary and the graphs to push again) when some did not.
+pub fn push(
+    store: &GraphStore,
+    config: &PushConfig,
+    progress: &mut dyn FnMut(PushEvent),
+) -> Result<PushSummary, PushError> {
+    push_from(&StoreSource::new(store), config, progress)
 }
 
 /// Pushes every graph of `source` to the server described by `config`, reporting each

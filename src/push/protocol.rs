@@ -124,7 +124,9 @@ impl<T: Transport> Sender<T> {
                     }
                 }
                 if triples > 0 {
-                    update.extend_from_slice(format!("INSERT DATA {{ GRAPH <{graph}> {{\n").as_bytes());
+                    update.extend_from_slice(
+                        format!("INSERT DATA {{ GRAPH <{graph}> {{\n").as_bytes(),
+                    );
                     update.extend_from_slice(body);
                     update.extend_from_slice(b"} }");
                 }
@@ -152,7 +154,14 @@ impl<T: Transport> Sender<T> {
             Protocol::Update => {
                 let update = format!("DROP SILENT GRAPH <{graph}>\n");
                 let endpoint = self.endpoint.clone();
-                self.send(graph, Method::Post, &endpoint, Content::Update, update.as_bytes(), progress)
+                self.send(
+                    graph,
+                    Method::Post,
+                    &endpoint,
+                    Content::Update,
+                    update.as_bytes(),
+                    progress,
+                )
             }
         }
     }
@@ -267,10 +276,13 @@ fn percent_encode(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A request as recorded: method, URL, content type, authorization, body.
+    type Seen = (Method, String, Option<String>, Option<String>, String);
+
     /// A transport that records requests and answers from a script.
     struct Scripted {
         answers: Vec<Result<Response, TransportError>>,
-        seen: Vec<(Method, String, Option<String>, Option<String>, String)>,
+        seen: Vec<Seen>,
     }
 
     impl Transport for Scripted {
@@ -282,11 +294,7 @@ mod tests {
                 request.authorization.map(str::to_owned),
                 String::from_utf8_lossy(request.body).into_owned(),
             ));
-            if self.answers.is_empty() {
-                Ok(ok())
-            } else {
-                self.answers.remove(0)
-            }
+            if self.answers.is_empty() { Ok(ok()) } else { self.answers.remove(0) }
         }
     }
 
@@ -298,7 +306,10 @@ mod tests {
         Ok(Response { status, body: body.to_owned() })
     }
 
-    fn sender(protocol: Protocol, answers: Vec<Result<Response, TransportError>>) -> Sender<Scripted> {
+    fn sender(
+        protocol: Protocol,
+        answers: Vec<Result<Response, TransportError>>,
+    ) -> Sender<Scripted> {
         let transport = Scripted { answers, seen: Vec::new() };
         Sender::new(
             transport,
@@ -357,7 +368,9 @@ mod tests {
         s.send_chunk(G, 0, LINE.as_bytes(), 1, &mut |e| retries.push(e)).expect("third try");
         assert_eq!(s.transport.seen.len(), 3);
         assert_eq!(retries.len(), 2);
-        assert!(matches!(&retries[0], PushEvent::Retrying { attempt: 1, reason, .. } if reason == "HTTP 503: busy"));
+        assert!(
+            matches!(&retries[0], PushEvent::Retrying { attempt: 1, reason, .. } if reason == "HTTP 503: busy")
+        );
     }
 
     #[test]

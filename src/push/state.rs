@@ -106,8 +106,8 @@ impl PushState {
     /// leaves the previous or the new state, never half a file.
     pub fn save(&self, path: &Path) -> Result<(), StateError> {
         let write_err = |source| StateError::Write { path: path.to_owned(), source };
-        let mut text = serde_json::to_string_pretty(self)
-            .map_err(|err| write_err(io::Error::other(err)))?;
+        let mut text =
+            serde_json::to_string_pretty(self).map_err(|err| write_err(io::Error::other(err)))?;
         text.push('\n');
         let tmp = path.with_extension("json.tmp");
         std::fs::write(&tmp, text).map_err(write_err)?;
