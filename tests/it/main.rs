@@ -9,4 +9,5 @@ mod support;
 
 mod build;
 mod cli;
+mod push;
 mod tidy;
