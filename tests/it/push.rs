@@ -270,9 +270,71 @@ fn push_to_oxigraph_server_over_gsp_and_update() {
     }
 }
 
+#[test]
+fn push_to_virtuoso_over_gsp_and_update() {
+    let hint = "apt-get install virtuoso-opensource; scripts/test does";
+    let (Some(virtuoso), Some(isql)) =
+        (find_binary("virtuoso-t", hint), find_binary("isql-vt", hint))
+    else {
+        return;
+    };
+    for protocol in [Protocol::Gsp, Protocol::Update] {
+        let env = TestEnv::new();
+        let dir = env.path("virtuoso");
+        std::fs::create_dir_all(&dir).expect("database dir");
+        let (sql_port, http_port) = (free_port(), free_port());
+        let ini = dir.join("virtuoso.ini");
+        std::fs::write(&ini, virtuoso_ini(&dir, sql_port, http_port)).expect("write ini");
+        // `-f`: stay in the foreground, so the guard's kill stops the server itself.
+        let child = Command::new(&virtuoso)
+            .args(["-f", "-c", s(&ini)])
+            .current_dir(&dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start virtuoso-t");
+        let mut server = Server { child, name: "virtuoso" };
+        let ready = || port_open(sql_port) && port_open(http_port);
+        wait_for(&mut server, Duration::from_secs(90), "SQL and HTTP ports open", ready);
+
+        // Let the anonymous SPARQL user write, on this throwaway database only: the
+        // Graph Store and update endpoints that need no Digest authentication then
+        // accept writes.
+        let grant = "GRANT SPARQL_UPDATE TO \"SPARQL\"; \
+                     DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);";
+        let out = Command::new(&isql)
+            .arg(format!("127.0.0.1:{sql_port}"))
+            .args(["dba", "dba", &format!("exec={grant}")])
+            .stdin(Stdio::null())
+            .output()
+            .expect("run isql-vt");
+        assert!(out.status.success(), "isql-vt: {}", String::from_utf8_lossy(&out.stderr));
+
+        let base = format!("http://127.0.0.1:{http_port}");
+        let endpoint = match protocol {
+            Protocol::Gsp => format!("{base}/sparql-graph-crud"),
+            Protocol::Update => format!("{base}/sparql"),
+        };
+        let mut config = PushConfig::new(endpoint);
+        config.protocol = protocol;
+        config.auth = Auth::None;
+        config.chunk_triples = CHUNK;
+        config.retries = 2;
+        config.backoff = Duration::from_millis(200);
+        config.timeout = Duration::from_secs(60);
+        let query_url = format!("{base}/sparql");
+        // Virtuoso holds system graphs of its own; compare migraph's only.
+        let ours = |g: &str| g.starts_with(migraph::push::MIGRAPH_BASE);
+        check_server(&env, config, &|| {
+            counts(&remote_select(&query_url, COUNT_PER_GRAPH, None), ours)
+        });
+        drop(server);
+    }
+}
+
 /// A minimal virtuoso.ini: a throwaway database in `dir`, SQL and HTTP on `sql_port`
 /// and `http_port` of 127.0.0.1, and the system's stored procedures and VADs.
-#[allow(dead_code)]
 fn virtuoso_ini(dir: &Path, sql_port: u16, http_port: u16) -> String {
     let d = dir.display();
     format!(
@@ -284,8 +346,7 @@ fn virtuoso_ini(dir: &Path, sql_port: u16, http_port: u16) -> String {
          TransactionFile = {d}/virtuoso-temp.trx\nMaxCheckpointRemap = 2000\nStriping = 0\n\n\
          [Parameters]\nServerPort = 127.0.0.1:{sql_port}\nDisableUnixSocket = 1\n\
          DisableTcpSocket = 0\nMaxClientConnections = 10\nCheckpointInterval = 60\n\
-         NumberOfBuffers = 10000\nMaxDirtyBuffers = 6000\nDirsAllowed = ., {d}, /usr/share/virtuoso-opensource-7/vad\n\
-         VADInstallDir = /usr/share/virtuoso-opensource-7/vad/\n\n\
+         NumberOfBuffers = 10000\nMaxDirtyBuffers = 6000\nDirsAllowed = ., {d}\nCaseMode = 2\n\n\
          [HTTPServer]\nServerPort = 127.0.0.1:{http_port}\nServerRoot = /var/lib/virtuoso-opensource-7/vsp\n\
          MaxClientConnections = 5\nServerThreads = 5\nEnabledDavVSP = 0\n\n\
          [SPARQL]\nResultSetMaxRows = 1000000\nMaxQueryExecutionTime = 60\n\
