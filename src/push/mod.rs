@@ -85,8 +85,16 @@ pub enum Auth {
     /// `Authorization: Bearer <token>` (QLever access tokens, Stardog/GraphDB tokens,
     /// a pre-signed gateway).
     Bearer(String),
-    /// HTTP Basic (RFC 7617), as GraphDB, Stardog and Virtuoso accept.
+    /// HTTP Basic (RFC 7617), as GraphDB and Stardog accept.
     Basic {
+        /// User name.
+        user: String,
+        /// Password.
+        password: String,
+    },
+    /// HTTP Digest (RFC 7616, MD5 or SHA-256, `qop=auth`), as Virtuoso's
+    /// `/sparql-auth` and `/sparql-graph-crud-auth` require.
+    Digest {
         /// User name.
         user: String,
         /// Password.
@@ -101,15 +109,17 @@ impl std::fmt::Debug for Auth {
             Auth::None => f.write_str("None"),
             Auth::Bearer(_) => f.write_str("Bearer(***)"),
             Auth::Basic { user, .. } => write!(f, "Basic {{ user: {user:?}, password: *** }}"),
+            Auth::Digest { user, .. } => write!(f, "Digest {{ user: {user:?}, password: *** }}"),
         }
     }
 }
 
 impl Auth {
-    /// The value of the `Authorization` header, if any.
+    /// The value of the `Authorization` header sent with every request, if any
+    /// (Digest answers each challenge in the transport instead).
     fn header(&self) -> Option<String> {
         match self {
-            Auth::None => None,
+            Auth::None | Auth::Digest { .. } => None,
             Auth::Bearer(token) => Some(format!("Bearer {token}")),
             Auth::Basic { user, password } => {
                 Some(format!("Basic {}", http::base64(format!("{user}:{password}").as_bytes())))
@@ -340,7 +350,11 @@ pub fn push_from(
     progress: &mut dyn FnMut(PushEvent),
 ) -> Result<PushSummary, PushError> {
     check_endpoint(&config.endpoint)?;
-    let transport = UreqTransport::new(config.timeout);
+    let digest = match &config.auth {
+        Auth::Digest { user, password } => Some((user.clone(), password.clone())),
+        Auth::None | Auth::Bearer(_) | Auth::Basic { .. } => None,
+    };
+    let transport = UreqTransport::new(config.timeout, digest);
     run(source, config, transport, std::thread::sleep, progress)
 }
 

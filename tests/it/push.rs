@@ -10,6 +10,8 @@
 //! failure. Servers write in temp dirs only, every wait is bounded, and a guard kills
 //! the server however the test ends.
 
+#![expect(clippy::print_stderr, reason = "a skipped test says why, where cargo test shows it")]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -40,7 +42,6 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        eprintln!("stopped {}", self.name);
     }
 }
 
@@ -76,10 +77,10 @@ fn port_open(port: u16) -> bool {
 /// repository's `.venv/bin`, or on `PATH`. `None` (a failure under CI) when absent.
 fn find_binary(name: &str, install_hint: &str) -> Option<PathBuf> {
     let mut candidates: Vec<PathBuf> = Vec::new();
-    if let Some(python) = std::env::var_os("MIGRAPH_TEST_PYTHON") {
-        if let Some(dir) = Path::new(&python).parent() {
-            candidates.push(dir.join(name));
-        }
+    if let Some(python) = std::env::var_os("MIGRAPH_TEST_PYTHON")
+        && let Some(dir) = Path::new(&python).parent()
+    {
+        candidates.push(dir.join(name));
     }
     candidates.push(root().join(".venv/bin").join(name));
     if let Some(path) = std::env::var_os("PATH") {
@@ -273,9 +274,7 @@ fn push_to_oxigraph_server_over_gsp_and_update() {
 #[test]
 fn push_to_virtuoso_over_gsp_and_update() {
     let hint = "apt-get install virtuoso-opensource; scripts/test does";
-    let (Some(virtuoso), Some(isql)) =
-        (find_binary("virtuoso-t", hint), find_binary("isql-vt", hint))
-    else {
+    let Some(virtuoso) = find_binary("virtuoso-t", hint) else {
         return;
     };
     for protocol in [Protocol::Gsp, Protocol::Update] {
@@ -298,27 +297,16 @@ fn push_to_virtuoso_over_gsp_and_update() {
         let ready = || port_open(sql_port) && port_open(http_port);
         wait_for(&mut server, Duration::from_secs(90), "SQL and HTTP ports open", ready);
 
-        // Let the anonymous SPARQL user write, on this throwaway database only: the
-        // Graph Store and update endpoints that need no Digest authentication then
-        // accept writes.
-        let grant = "GRANT SPARQL_UPDATE TO \"SPARQL\"; \
-                     DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);";
-        let out = Command::new(&isql)
-            .arg(format!("127.0.0.1:{sql_port}"))
-            .args(["dba", "dba", &format!("exec={grant}")])
-            .stdin(Stdio::null())
-            .output()
-            .expect("run isql-vt");
-        assert!(out.status.success(), "isql-vt: {}", String::from_utf8_lossy(&out.stderr));
-
         let base = format!("http://127.0.0.1:{http_port}");
         let endpoint = match protocol {
-            Protocol::Gsp => format!("{base}/sparql-graph-crud"),
-            Protocol::Update => format!("{base}/sparql"),
+            Protocol::Gsp => format!("{base}/sparql-graph-crud-auth"),
+            Protocol::Update => format!("{base}/sparql-auth"),
         };
         let mut config = PushConfig::new(endpoint);
         config.protocol = protocol;
-        config.auth = Auth::None;
+        // The authenticated endpoints take Digest only; dba/dba is the password of a
+        // new database.
+        config.auth = Auth::Digest { user: "dba".to_owned(), password: "dba".to_owned() };
         config.chunk_triples = CHUNK;
         config.retries = 2;
         config.backoff = Duration::from_millis(200);
@@ -326,9 +314,21 @@ fn push_to_virtuoso_over_gsp_and_update() {
         let query_url = format!("{base}/sparql");
         // Virtuoso holds system graphs of its own; compare migraph's only.
         let ours = |g: &str| g.starts_with(migraph::push::MIGRAPH_BASE);
+        let mut wrong_password = config.clone();
         check_server(&env, config, &|| {
             counts(&remote_select(&query_url, COUNT_PER_GRAPH, None), ours)
         });
+
+        // Refused credentials stop the push at the first request and name every graph.
+        wrong_password.auth = Auth::Digest { user: "dba".to_owned(), password: "x".to_owned() };
+        let store = GraphStore::open_read_only(&env.path("store")).expect("open store");
+        let err = push(&store, &wrong_password, &mut |_| {}).expect_err("wrong password");
+        let migraph::push::PushError::Incomplete { summary, first_error, .. } = err else {
+            panic!("expected an incomplete push, got {err}");
+        };
+        assert!(first_error.contains("HTTP 401"), "{first_error}");
+        assert_eq!(summary.graphs_sent, 0);
+        assert_eq!(summary.failed.len(), local_counts(&env.path("store")).len());
         drop(server);
     }
 }
