@@ -392,6 +392,9 @@ fn run<T: Transport>(
         check_graph_iri(target)?;
     }
     let key = config.state_key();
+    if config.only_changed && config.state_file.is_none() {
+        tracing::warn!("no push state file (in-memory store): every graph is sent");
+    }
     let mut state = match &config.state_file {
         Some(path) => PushState::load(path)?,
         None => PushState::empty(),
