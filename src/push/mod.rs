@@ -33,6 +33,7 @@ mod state;
 mod store_source;
 
 use std::path::PathBuf;
+use std::sync::mpsc;
 use std::time::Duration;
 
 use chunk::{ChunkError, ChunkWriter, HashWriter, Written};
@@ -377,7 +378,7 @@ impl GraphError {
 }
 
 /// The push itself, over any transport (the tests script one) and sleep function.
-fn run<T: Transport>(
+fn run<T: Transport + Send>(
     source: &dyn GraphSource,
     config: &PushConfig,
     transport: T,
@@ -528,10 +529,14 @@ fn save(state: &PushState, config: &PushConfig) -> Result<(), PushError> {
     }
 }
 
-/// Dumps graph `local` through a [`ChunkWriter`] that sends each chunk as it fills.
-/// A graph whose blank node turns up after a chunk was sent is sent again whole, since
-/// blank node labels do not carry across requests.
-fn send_graph<T: Transport>(
+/// Dumps graph `local` through a [`ChunkWriter`] and sends each chunk as it fills.
+///
+/// Reading and sending overlap: a second thread sends chunk *n* while the store
+/// streams chunk *n + 1*, through a channel holding one chunk, so at most three chunks
+/// are in memory (being filled, queued, being sent). A graph whose blank node turns up
+/// after a chunk was sent is sent again whole, since blank node labels do not carry
+/// across requests.
+fn send_graph<T: Transport + Send>(
     source: &dyn GraphSource,
     config: &PushConfig,
     sender: &mut Sender<T>,
@@ -541,35 +546,79 @@ fn send_graph<T: Transport>(
 ) -> Result<Written, GraphError> {
     let mut whole = false;
     loop {
-        let mut writer = ChunkWriter::new(config.chunk_triples, whole, |chunk| {
-            sender.send_chunk(target, chunk.index, chunk.body, chunk.triples, progress)?;
-            progress(PushEvent::ChunkSent {
-                graph: target.to_owned(),
-                chunk: chunk.index,
-                triples: chunk.triples,
+        let (written, sent) = std::thread::scope(|scope| {
+            let (chunks_tx, chunks_rx) = mpsc::sync_channel::<(usize, Vec<u8>, u64)>(1);
+            let (events_tx, events_rx) = mpsc::channel::<PushEvent>();
+            let sender = &mut *sender;
+            let sending = scope.spawn(move || -> Result<(), SendError> {
+                // Events go back to the reading thread, which owns `progress`.
+                let mut report = |event| {
+                    let _ = events_tx.send(event);
+                };
+                for (index, body, triples) in chunks_rx {
+                    sender.send_chunk(target, index, &body, triples, &mut report)?;
+                    report(PushEvent::ChunkSent {
+                        graph: target.to_owned(),
+                        chunk: index,
+                        triples,
+                    });
+                }
+                Ok(())
             });
-            Ok::<(), SendError>(())
-        });
-        let dumped = source.write_graph(local, &mut writer);
-        // The writer's own error explains a failed dump better than the io::Error the
-        // store saw.
-        let outcome = match writer.take_error() {
-            Some(err) => Err(err),
-            None => {
-                dumped?;
-                writer.finish()
+            let mut writer = ChunkWriter::new(config.chunk_triples, whole, |chunk| {
+                for event in events_rx.try_iter() {
+                    progress(event);
+                }
+                // A closed channel means the sending thread stopped on an error, which
+                // `join` returns below.
+                chunks_tx
+                    .send((chunk.index, chunk.body.to_vec(), chunk.triples))
+                    .map_err(|_| SenderStopped)
+            });
+            let dumped = source.write_graph(local, &mut writer);
+            // The writer's own error explains a failed dump better than the io::Error
+            // the store saw.
+            let written = match (writer.take_error(), dumped) {
+                (Some(err), _) => Err(WriteFailure::Chunk(err)),
+                (None, Err(err)) => Err(WriteFailure::Source(err)),
+                (None, Ok(())) => writer.finish().map_err(WriteFailure::Chunk),
+            };
+            drop(chunks_tx);
+            let sent = match sending.join() {
+                Ok(sent) => sent,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            for event in events_rx.try_iter() {
+                progress(event);
             }
-        };
-        match outcome {
+            (written, sent)
+        });
+        // A failed request explains everything that failed after it.
+        sent?;
+        match written {
             Ok(written) => return Ok(written),
-            Err(ChunkError::Sink(err)) => return Err(err.into()),
-            Err(ChunkError::BlankNodeAfterCut) => {
+            Err(WriteFailure::Source(err)) => return Err(err.into()),
+            Err(WriteFailure::Chunk(ChunkError::BlankNodeAfterCut)) => {
                 tracing::info!(graph = %target, "blank nodes: sending the graph in one request");
                 whole = true;
+            }
+            Err(WriteFailure::Chunk(ChunkError::Sink(SenderStopped))) => {
+                unreachable!("the sending thread stops early only on an error, returned above")
             }
         }
     }
 }
+
+/// Why writing a graph into the chunk writer stopped.
+enum WriteFailure {
+    Chunk(ChunkError<SenderStopped>),
+    Source(SourceError),
+}
+
+/// The sending thread has stopped (on an error it reports itself).
+#[derive(Debug, thiserror::Error)]
+#[error("the sending thread stopped")]
+struct SenderStopped;
 
 /// Checks that the endpoint is an absolute `http(s)` URL without credentials or
 /// fragment.

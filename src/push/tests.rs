@@ -1,8 +1,7 @@
 //! Unit tests of the push loop against an in-memory Graph Store Protocol server.
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use super::http::{Method, Request, Response, Transport, TransportError};
 use super::*;
@@ -14,8 +13,8 @@ type Graphs = BTreeMap<String, BTreeSet<String>>;
 /// status to everything.
 #[derive(Clone, Default)]
 struct FakeServer {
-    graphs: Rc<RefCell<Graphs>>,
-    requests: Rc<RefCell<Vec<(Method, String)>>>,
+    graphs: Arc<Mutex<Graphs>>,
+    requests: Arc<Mutex<Vec<(Method, String)>>>,
     fail_graph: Option<String>,
     status: Option<u16>,
 }
@@ -41,7 +40,7 @@ impl Transport for FakeServer {
     fn send(&mut self, request: &Request<'_>) -> Result<Response, TransportError> {
         let (_, query) = request.url.split_once("?graph=").expect("a GSP URL");
         let graph = decode(query);
-        self.requests.borrow_mut().push((request.method, graph.clone()));
+        self.requests.lock().expect("not poisoned").push((request.method, graph.clone()));
         if let Some(status) = self.status {
             return Ok(Response { status, body: "refused".to_owned() });
         }
@@ -50,7 +49,7 @@ impl Transport for FakeServer {
         }
         let lines = String::from_utf8_lossy(request.body);
         let lines = lines.lines().map(str::to_owned);
-        let mut graphs = self.graphs.borrow_mut();
+        let mut graphs = self.graphs.lock().expect("not poisoned");
         match request.method {
             Method::Put => {
                 graphs.insert(graph, lines.collect());
@@ -105,7 +104,7 @@ fn run_with(
 
 /// The server's graphs as (name, number of triples).
 fn held(server: &FakeServer) -> Vec<(String, usize)> {
-    server.graphs.borrow().iter().map(|(g, t)| (g.clone(), t.len())).collect()
+    server.graphs.lock().expect("not poisoned").iter().map(|(g, t)| (g.clone(), t.len())).collect()
 }
 
 fn sent(events: &[PushEvent]) -> Vec<String> {
@@ -138,7 +137,8 @@ fn push_sends_every_graph_in_chunks_and_twice_changes_nothing() {
     // 10 triples in chunks of 4: one PUT then two POSTs.
     let a: Vec<Method> = server
         .requests
-        .borrow()
+        .lock()
+        .expect("not poisoned")
         .iter()
         .filter(|(_, g)| g.ends_with("a.txt"))
         .map(|(m, _)| *m)
@@ -179,7 +179,13 @@ fn push_only_changed_sends_changed_graphs_and_removes_deleted_ones() {
     assert!(events.contains(&PushEvent::GraphDeleted {
         graph: "https://w3id.org/migraph/id/doc/a.txt".to_owned()
     }));
-    assert!(!server.graphs.borrow().contains_key("https://w3id.org/migraph/id/doc/a.txt"));
+    assert!(
+        !server
+            .graphs
+            .lock()
+            .expect("not poisoned")
+            .contains_key("https://w3id.org/migraph/id/doc/a.txt")
+    );
 
     let (third, events) = run_with(&server, &src, &only_changed);
     assert_eq!(third.expect("push ok").graphs_skipped, 4);
@@ -224,7 +230,11 @@ fn push_stops_at_refused_credentials() {
     let err = run_with(&server, &src, &config(&dir)).0.expect_err("401");
     let PushError::Incomplete { summary, .. } = err else { panic!("expected Incomplete") };
     assert_eq!(summary.failed.len(), 3, "every graph is listed");
-    assert_eq!(server.requests.borrow().len(), 1, "but only one request was sent");
+    assert_eq!(
+        server.requests.lock().expect("not poisoned").len(),
+        1,
+        "but only one request was sent"
+    );
 }
 
 #[test]
@@ -259,8 +269,13 @@ fn push_sends_a_graph_with_late_blank_nodes_in_one_piece() {
     let (result, events) = run_with(&server, &src, &config(&dir));
     assert_eq!(result.expect("push ok").triples, 11);
     assert_eq!(held(&server), [(g.clone(), 11)]);
-    let last_put = server.requests.borrow().iter().rposition(|(m, _)| *m == Method::Put);
-    assert_eq!(last_put, Some(server.requests.borrow().len() - 1), "resent as one PUT");
+    let last_put =
+        server.requests.lock().expect("not poisoned").iter().rposition(|(m, _)| *m == Method::Put);
+    assert_eq!(
+        last_put,
+        Some(server.requests.lock().expect("not poisoned").len() - 1),
+        "resent as one PUT"
+    );
     assert!(events.iter().any(|e| matches!(e, PushEvent::ChunkSent { triples: 11, .. })));
 }
 
