@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use migraph::diagnostic::{Diagnostic, Severity};
+use migraph::diagnostic::Diagnostic;
 use migraph::eval;
 use migraph::export::{self, GraphFormat, ViewOptions};
 use migraph::extract;
@@ -31,7 +31,7 @@ use migraph::store::{GraphStore, RdfDumpFormat, ResultFormat};
 #[command(
     after_help = "Examples:\n  migraph build\n  migraph build ~/bulletins --store ./store\n  migraph query 'SELECT * WHERE { ?s ?p ?o } LIMIT 10'\n  migraph serve --bind 127.0.0.1:7878"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 
@@ -46,9 +46,12 @@ pub struct Cli {
 
 impl Cli {
     /// The log filter implied by -q / -v.
-    pub fn log_level(&self) -> &'static str {
+    pub(crate) fn log_level(&self) -> &'static str {
+        // A server's request log and "listening on" line are its output.
+        let serving = matches!(self.command, Command::Serve { .. });
         match (self.quiet, self.verbose) {
             (true, _) => "error",
+            (false, 0) if serving => "info",
             (false, 0) => "warn",
             (false, 1) => "info",
             (false, 2) => "debug",
@@ -196,6 +199,7 @@ enum Command {
         store: StoreArgs,
     },
     /// Print what the store holds: documents, entities, statements, quads.
+    #[command(after_help = "Example:\n  migraph stats --store ./migraph-store")]
     Stats {
         #[command(flatten)]
         store: StoreArgs,
@@ -308,10 +312,10 @@ fn parse_kind(s: &str) -> Result<EntityKind, String> {
 /// Bad input from the user (missing files, unparsable gold, unknown entity): exit code 2.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct BadInput(pub String);
+pub(crate) struct BadInput(pub(crate) String);
 
 /// Runs the parsed command line.
-pub fn run(cli: Cli) -> Result<()> {
+pub(crate) fn run(cli: Cli) -> Result<()> {
     let quiet = cli.quiet;
     match cli.command {
         Command::Build { input, store, exports, memory } => {
@@ -739,7 +743,10 @@ fn run_query(query: &str, format: Option<QueryFormat>, store: &Path) -> Result<(
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     graph_store.query(&text, format, &mut out).map_err(|e| match e {
-        migraph::store::StoreError::Query { .. } => anyhow::Error::new(BadInput(e.to_string())),
+        migraph::store::StoreError::Query { .. }
+        | migraph::store::StoreError::FormatMismatch { .. } => {
+            anyhow::Error::new(BadInput(e.to_string()))
+        }
         other => anyhow::Error::new(other),
     })?;
     out.flush()?;

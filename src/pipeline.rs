@@ -205,6 +205,11 @@ pub fn build(
     mut progress: impl FnMut(&Path),
 ) -> Result<BuildSummary, BuildError> {
     let inputs = ingest::collect_inputs(&config.inputs);
+    // The ontology lives in its own named graph, replaced on every build so that it
+    // always matches the binary that wrote the statements.
+    store
+        .load_ontology(crate::store::ONTOLOGY_TTL)
+        .map_err(|source| BuildError::Store { doc: "ontology".into(), source })?;
     let mut summary = BuildSummary {
         n_files: inputs.files.len(),
         n_skipped: inputs.diagnostics.iter().filter(|d| d.severity == Severity::Error).count(),

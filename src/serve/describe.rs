@@ -20,6 +20,8 @@ use crate::store::{GraphStore, ResultFormat, write_triples};
 
 const SD: &str = "http://www.w3.org/ns/sparql-service-description#";
 const VOID: &str = "http://rdfs.org/ns/void#";
+/// Prefixes of the description vocabularies, for readable Turtle.
+const PREFIXES: &[(&str, &str)] = &[("sd", SD), ("void", VOID)];
 const XSD_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#integer";
 
 /// Triples under construction, with IRIs checked as they are made.
@@ -74,7 +76,7 @@ pub(super) async fn service_description(
     let writable = state.config.write_token.is_some();
     let body = render_blocking(state, move |store, out, _| {
         let triples = service_triples(store, &endpoint, &base, writable)?;
-        write_triples(format, &triples.0, out)?;
+        write_triples(format, PREFIXES, &triples.0, out)?;
         Ok(())
     })
     .await?;
@@ -155,7 +157,7 @@ async fn handle_void(state: &SharedState, request: &Parts) -> Result<Response, R
     let base = base_url(state, &request.headers);
     let body = render_blocking(state, move |store, out, _| {
         let triples = void_triples(store, &base)?;
-        write_triples(format, &triples.0, out)?;
+        write_triples(format, PREFIXES, &triples.0, out)?;
         Ok(())
     })
     .await?;

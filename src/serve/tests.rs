@@ -304,7 +304,7 @@ async fn serve_describes_itself() {
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.content_type(), "text/turtle");
     assert!(reply.body.contains("<http://127.0.0.1:7878/query>"), "{}", reply.body);
-    assert!(reply.body.contains("UnionDefaultGraph"), "{}", reply.body);
+    assert!(reply.body.contains("sd:feature sd:UnionDefaultGraph"), "{}", reply.body);
     assert!(!reply.body.contains("SPARQL11Update"), "{}", reply.body);
 
     let request =
@@ -312,7 +312,8 @@ async fn serve_describes_itself() {
     let reply = send(router(store(), config()), request).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert!(reply.body.contains("<http://example.org:8080/query>"), "{}", reply.body);
-    assert!(reply.body.contains("mg:funds"), "{}", reply.body);
+    assert!(reply.body.contains("void:property mg:funds"), "{}", reply.body);
+    assert!(reply.body.contains("void:triples"), "{}", reply.body);
     assert!(reply.body.contains("mg:EUAgency"), "{}", reply.body);
 
     let health = send(router(store(), config()), get("/health")).await;
@@ -483,6 +484,13 @@ async fn serve_runs_on_a_socket_and_shuts_down() {
     assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
+}
+
+#[test]
+fn serve_config_debug_hides_the_token() {
+    let text = format!("{:?}", writable());
+    assert!(text.contains("write_token: Some(\"<set>\")"), "{text}");
+    assert!(!text.contains(TOKEN), "{text}");
 }
 
 #[tokio::test]

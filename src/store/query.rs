@@ -250,11 +250,14 @@ impl ParsedQuery {
     /// Parses a SPARQL 1.1 query.
     ///
     /// # Errors
-    /// [`StoreError::Query`] with the parser's message (line and column).
+    /// [`StoreError::Query`] with the parser's message (line and column) and the
+    /// offending line marked.
     pub fn parse(sparql: &str) -> Result<ParsedQuery, StoreError> {
-        let query = spargebra::SparqlParser::new()
-            .parse_query(sparql)
-            .map_err(|e| StoreError::Query { what: "query", message: e.to_string() })?;
+        let query =
+            spargebra::SparqlParser::new().parse_query(sparql).map_err(|e| StoreError::Query {
+                what: "query",
+                message: readable_syntax_error(sparql, &e.to_string()),
+            })?;
         let form = match &query {
             spargebra::Query::Select { .. } => QueryForm::Select,
             spargebra::Query::Ask { .. } => QueryForm::Ask,
@@ -305,6 +308,36 @@ impl ParsedQuery {
         let expected = self.form.formats().iter().map(|f| f.name()).collect::<Vec<_>>().join(", ");
         Err(StoreError::FormatMismatch { form: self.form, format, expected })
     }
+}
+
+/// Shortens the parser's message and points at the error in the query text.
+///
+/// The parser lists every token it would have accepted, which can run to hundreds
+/// of characters of Unicode ranges; the list is cut, and the line the error is on
+/// is shown with a caret under the column (`error at LINE:COLUMN: …`).
+pub(crate) fn readable_syntax_error(sparql: &str, message: &str) -> String {
+    const MAX: usize = 160;
+    let mut text = match message.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{} …", &message[..cut]),
+        None => message.to_owned(),
+    };
+    let position = message
+        .strip_prefix("error at ")
+        .and_then(|rest| rest.split_once(':').zip(rest.split(':').nth(1)))
+        .and_then(|((line, _), column)| {
+            Some((line.parse::<usize>().ok()?, column.parse::<usize>().ok()?))
+        });
+    if let Some((line, column)) = position
+        && let Some(source) = sparql.lines().nth(line.saturating_sub(1))
+    {
+        let pad: String = source
+            .chars()
+            .take(column.saturating_sub(1))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        text.push_str(&format!("\n  {source}\n  {pad}^"));
+    }
+    text
 }
 
 /// What a query evaluation wrote.
@@ -363,7 +396,7 @@ pub(crate) fn evaluate(
             1
         }
         (QueryResults::Graph(triples), FormatKind::Rdf(f)) => {
-            let mut writer = rdf_serializer(f).for_writer(out);
+            let mut writer = rdf_serializer(f, &[]).for_writer(out);
             let mut count = 0;
             for triple in triples {
                 writer.serialize_triple(&triple.map_err(evaluation_error)?)?;
@@ -384,10 +417,11 @@ pub(crate) fn evaluate(
     Ok(QueryOutcome { results: count })
 }
 
-/// An RDF serializer with the migraph prefixes (used by Turtle, TriG and RDF/XML).
-pub(crate) fn rdf_serializer(format: RdfFormat) -> RdfSerializer {
+/// An RDF serializer with the migraph prefixes and `extra` ones (used by Turtle,
+/// TriG and RDF/XML).
+pub(crate) fn rdf_serializer(format: RdfFormat, extra: &[(&str, &str)]) -> RdfSerializer {
     let mut serializer = RdfSerializer::from_format(format);
-    for (prefix, iri) in PREFIXES {
+    for (prefix, iri) in PREFIXES.iter().chain(extra) {
         // The prefixes are constant absolute IRIs; `with_prefix` only fails on a
         // malformed IRI, in which case the serializer simply goes without that prefix.
         serializer = match serializer.clone().with_prefix(*prefix, *iri) {
@@ -460,6 +494,18 @@ mod tests {
         let text = err.to_string();
         assert!(text.starts_with("invalid SPARQL query: "), "{text}");
         assert!(text.contains("1:"), "the message names the line: {text}");
+    }
+
+    #[test]
+    fn readable_syntax_error_cuts_and_points() {
+        let long = format!("error at 2:3: expected one of {}", "\"x\", ".repeat(80));
+        let text = readable_syntax_error("SELECT *\nWH {", &long);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(lines[0].ends_with(" …") && lines[0].chars().count() < 170, "{text}");
+        assert_eq!(lines[1], "  WH {");
+        assert_eq!(lines[2], "    ^");
+        assert_eq!(readable_syntax_error("q", "plain message"), "plain message");
     }
 
     #[test]

@@ -10,4 +10,6 @@ mod support;
 mod build;
 mod cli;
 mod push;
+mod serve;
+mod store;
 mod tidy;

@@ -50,6 +50,8 @@ impl Ment {
 /// A `memberOf` fact read off a role title, with the span that states it.
 #[derive(Debug, Clone)]
 pub(crate) struct RoleFact {
+    /// Rule id for the evidence.
+    pub(crate) rule: &'static str,
     pub(crate) person: EntityId,
     pub(crate) body: EntityId,
     pub(crate) start: usize,
@@ -64,8 +66,42 @@ pub(crate) struct Found {
     pub(crate) roles: Vec<RoleFact>,
 }
 
-const CONNECTORS: &[&str] =
-    &["of", "for", "on", "and", "the", "in", "de", "des", "du", "la", "pour", "to"];
+const CONNECTORS: &[&str] = &["of", "for", "on", "and", "the", "de", "des", "du", "la", "pour"];
+/// Capitalised words that start a sentence or phrase, not a name.
+const NON_NAME_STARTS: &[&str] = &[
+    "In",
+    "On",
+    "At",
+    "By",
+    "From",
+    "After",
+    "Before",
+    "During",
+    "Since",
+    "Last",
+    "Meanwhile",
+    "Under",
+    "For",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 const DETERMINERS: &[&str] = &["The", "A", "An", "This", "That", "These", "Its", "Their", "Our"];
 const PARTICLES: &[&str] = &[
     "von", "der", "van", "den", "de", "da", "di", "al", "el", "bin", "ben", "le", "la", "du",
@@ -85,6 +121,7 @@ pub(crate) fn find(text: &str, res: &Resources) -> Found {
     let mut cx = Ctx { text, toks: tokens(text), res, found: Found::default(), cands: Vec::new() };
     cx.gazetteer();
     cx.roles();
+    cx.people_of_orgs();
     cx.acronyms();
     cx.cue_names();
     cx.group_names();
@@ -197,6 +234,22 @@ impl Ctx<'_> {
             let surface = self.res.surfaces[si].clone();
             let (id, kind) = self.gaz_entity(surface.entry);
             match surface.kind {
+                SurfaceKind::Name if kind == EntityKind::Person => {
+                    // A known office holder stands for the body they act for.
+                    let body =
+                        self.res.member_of(&id).and_then(|b| self.res.by_id.get(&b).copied());
+                    match body {
+                        Some(bi) => {
+                            let (bid, bk) = self.gaz_entity(bi);
+                            let mut x = Ment::synthetic(bid, bk, m.start(), "gazetteer-person");
+                            x.end = m.end();
+                            x.person = Some(id);
+                            x.prio = 1;
+                            self.cands.push(x);
+                        }
+                        None => self.push(m.start(), m.end(), id, kind, "gazetteer", 1),
+                    }
+                }
                 SurfaceKind::Name => self.push(m.start(), m.end(), id, kind, "gazetteer", 1),
                 SurfaceKind::Place => self.push(m.start(), m.end(), id, kind, "place", 1),
                 SurfaceKind::Demonym => {
@@ -252,6 +305,20 @@ impl Ctx<'_> {
         } else {
             None
         };
+        // "Senegalese police" (lower case) is the state's police: the state itself.
+        let auth = auth.filter(|(noun, last)| {
+            let written = &text[self.toks[n].start..self.toks[*last].end];
+            let generic = ["police", "army", "forces", "gendarmerie"]
+                .iter()
+                .any(|g| noun.to_lowercase().contains(g));
+            !(generic && written.chars().next().is_some_and(char::is_lowercase))
+        });
+        if auth.is_none()
+            && ["police", "army", "forces", "gendarmerie"].contains(&w1.to_lowercase().as_str())
+        {
+            self.push(start, self.toks[n].end, id, kind, "demonym", 1);
+            return;
+        }
         if let Some((noun, last)) = auth {
             let canon = canonical_authority(&lx.authority_nouns, &noun);
             let name = format!("{demonym_text} {canon}");
@@ -431,23 +498,6 @@ impl Ctx<'_> {
         recent: &mut Vec<(String, EntityId, Option<EntityId>)>,
     ) {
         let text = self.text;
-        // The body: fixed, the state named by a demonym/country before the title
-        // or "of <Country>" in the title, or the organisation before/after it.
-        let mut span_start = s;
-        let body: Option<(EntityId, EntityKind)> = match role.body.as_str() {
-            "country" => self
-                .state_for_title(s, e)
-                .map(|(id, k, st)| {
-                    span_start = span_start.min(st);
-                    (id, k)
-                })
-                .or_else(|| self.recent_country(s)),
-            "org" => self.org_for_title(s, e),
-            fixed => {
-                let id = EntityId::from_name(fixed);
-                self.res.by_id.get(&id).copied().map(|i| self.gaz_entity(i))
-            }
-        };
         let named = self
             .name_after(e)
             .map(|r| (r, false))
@@ -475,20 +525,54 @@ impl Ctx<'_> {
             return;
         };
         let name = text[self.toks[f].start..self.toks[l].end].to_owned();
-        if self.res.by_id.contains_key(&EntityId::from_name(&name)) {
+        // A known office holder: the gazetteer says which body the title denotes.
+        let known = self.res.by_id.get(&EntityId::from_name(&name)).copied();
+        let known_body = match known {
+            Some(i) if self.res.entries[i].entity.kind == EntityKind::Person => {
+                let pid = self.res.entries[i].entity.id.clone();
+                self.res
+                    .member_of(&pid)
+                    .and_then(|b| self.res.by_id.get(&b).copied())
+                    .map(|bi| self.gaz_entity(bi))
+            }
             // A gazetteer name after a title ("the Commission President, Frontex") is not a person.
-            return;
-        }
-        let person = self.register(Entity::new(&name, EntityKind::Person, "discovered:role"));
+            Some(_) => return,
+            None => None,
+        };
+        // The body: fixed, the state named by a demonym/country before the title
+        // or "of <Country>" in the title, or the organisation before/after it.
+        let mut span_start = s;
+        let body: Option<(EntityId, EntityKind)> = match (&known_body, role.body.as_str()) {
+            (Some(b), _) => Some(b.clone()),
+            (None, "country") => self
+                .state_for_title(s, e)
+                .map(|(id, k, st)| {
+                    span_start = span_start.min(st);
+                    (id, k)
+                })
+                .or_else(|| self.recent_country(s)),
+            (None, "org") => self.org_for_title(s, e),
+            (None, fixed) => {
+                let id = EntityId::from_name(fixed);
+                self.res.by_id.get(&id).copied().map(|i| self.gaz_entity(i))
+            }
+        };
+        let member = role.member || known_body.is_some();
+        let acts = role.acts_for_body || known_body.is_some();
+        let person = match known {
+            Some(i) => self.gaz_entity(i).0,
+            None => self.register(Entity::new(&name, EntityKind::Person, "discovered:role")),
+        };
         let (ms, me) =
             if before { (self.toks[f].start, e) } else { (span_start, self.toks[l].end) };
         let (entity, kind) = match &body {
-            Some((b, k)) if role.acts_for_body => (b.clone(), *k),
+            Some((b, k)) if acts => (b.clone(), *k),
             _ => (person.clone(), EntityKind::Person),
         };
-        if role.member {
+        if member {
             if let Some((b, _)) = &body {
                 self.found.roles.push(RoleFact {
+                    rule: "memberOf.role-title",
                     person: person.clone(),
                     body: b.clone(),
                     start: ms,
@@ -517,7 +601,6 @@ impl Ctx<'_> {
             .filter(|m| {
                 m.kind == EntityKind::Country && !m.nationality && m.end <= s && s - m.end < 300
             })
-            .filter(|m| !self.text[m.end..s].contains("\n\n"))
             .max_by_key(|m| m.end)
             .map(|m| (m.entity.clone(), m.kind))
     }
@@ -596,6 +679,93 @@ impl Ctx<'_> {
             }
         }
         None
+    }
+
+    /// "Susanna Zanfrini of the International Rescue Committee": a two- or
+    /// three-word personal name right before "of (the) <organisation>" is a
+    /// person speaking for that organisation (`memberOf`).
+    fn people_of_orgs(&mut self) {
+        let text = self.text;
+        let orgs: Vec<Ment> = self
+            .cands
+            .iter()
+            .filter(|m| {
+                matches!(
+                    m.kind,
+                    EntityKind::NGO
+                        | EntityKind::InternationalOrganisation
+                        | EntityKind::EUAgency
+                        | EntityKind::Company
+                )
+            })
+            .cloned()
+            .collect();
+        for org in orgs {
+            let before = &text[..org.start];
+            let cut = if let Some(b) = before.strip_suffix(" of the ") {
+                b.len()
+            } else if let Some(b) = before.strip_suffix(" of ") {
+                b.len()
+            } else {
+                continue;
+            };
+            let Some(last) = self.prev_tok(cut) else { continue };
+            if self.toks[last].end != cut {
+                continue;
+            }
+            let mut first = last;
+            while first > 0 && last - first < 2 {
+                let p = first - 1;
+                if &text[self.toks[p].end..self.toks[first].start] != " "
+                    || !self.toks[p].is_cap(text)
+                {
+                    break;
+                }
+                first = p;
+            }
+            let words: Vec<&str> = (first..=last).map(|k| self.word(k)).collect();
+            let lx = &self.res.lexicon;
+            let name_like = words.len() >= 2
+                && words.iter().all(|w| {
+                    w.chars().next().is_some_and(char::is_uppercase)
+                        && w.chars().skip(1).all(|c| c.is_lowercase() || c == '-')
+                        && !has(&lx.title_words, w)
+                        && !has(&lx.honorifics, w)
+                        && !DETERMINERS.contains(w)
+                });
+            let (s, e) = (self.toks[first].start, self.toks[last].end);
+            if !name_like
+                || self.cands.iter().any(|m| m.start < e && s < m.end)
+                || self.cue_kind(&text[s..e]).is_some()
+            {
+                continue;
+            }
+            // A sentence-initial capitalised word may be an ordinary word; names
+            // mid-sentence or at a sentence start both pass, but not after a determiner.
+            let name = text[s..e].to_owned();
+            if self.res.surfaces.iter().any(|x| words.contains(&x.text.as_str())) {
+                continue;
+            }
+            let person =
+                self.register(Entity::new(&name, EntityKind::Person, "discovered:person-of-org"));
+            self.found.roles.push(RoleFact {
+                rule: "memberOf.person-of-org",
+                person: person.clone(),
+                body: org.entity.clone(),
+                start: s,
+                end: org.end,
+            });
+            self.cands.push(Ment {
+                start: s,
+                end: e,
+                entity: person.clone(),
+                kind: EntityKind::Person,
+                how: "person-of-org",
+                person: Some(person),
+                nationality: false,
+                prio: 2,
+            });
+        }
     }
 
     /// "Long Name (ACR)" and "ACR (Long Name)".
@@ -725,6 +895,7 @@ impl Ctx<'_> {
                     last = j;
                     j += 1;
                 } else if CONNECTORS.contains(&self.word(j))
+                    && self.word(j) != "the"
                     && j + 1 < n
                     && self.toks[j + 1].is_cap(text)
                     && &text[self.toks[j].end..self.toks[j + 1].start] == " "
@@ -736,7 +907,11 @@ impl Ctx<'_> {
             }
             i = last + 1;
             let mut f = first;
-            while f < last && DETERMINERS.contains(&self.word(f)) {
+            while f < last
+                && (DETERMINERS.contains(&self.word(f))
+                    || NON_NAME_STARTS.contains(&self.word(f))
+                    || self.word(f) == "the")
+            {
                 f += 1;
             }
             // A leading "EU-Armenia" compound names the parties, not the body.
@@ -756,6 +931,19 @@ impl Ctx<'_> {
             let end = self.toks[last].end;
             let name = &text[start..end];
             let Some(kind) = self.cue_kind(name) else { continue };
+            // "Italian Ministry of Interior": a state's government body is the state.
+            if f < last {
+                let w0 = self.word(f);
+                let w1 = self.word(f + 1);
+                let demonym = self
+                    .res
+                    .surfaces
+                    .iter()
+                    .any(|x| x.kind == SurfaceKind::Demonym && x.text == w0);
+                if demonym && has(&self.res.lexicon.government_words, w1) {
+                    continue;
+                }
+            }
             // The cue must end the name or be followed by a connector phrase; a cue
             // at the start ("Mission statement") is not enough.
             let first_word = self.word(f);
@@ -920,8 +1108,16 @@ impl Ctx<'_> {
             }
         }
         // Anaphoric nouns: the most recent entity whose name holds the noun.
-        const ANAPHORS: &[&str] =
-            &["presidency", "working party", "subcommittee", "committee", "mission", "trust fund"];
+        const ANAPHORS: &[&str] = &[
+            "presidency",
+            "working party",
+            "subcommittee",
+            "committee",
+            "mission",
+            "trust fund",
+            "agency",
+            "board",
+        ];
         let lower = text.to_ascii_lowercase();
         let mut extra = Vec::new();
         for noun in ANAPHORS {
@@ -942,10 +1138,10 @@ impl Ctx<'_> {
                     .iter()
                     .filter(|m| m.end <= pos && m.how != "coref")
                     .filter(|m| {
-                        self.found
-                            .entities
-                            .get(&m.entity)
-                            .is_some_and(|e| e.name.to_lowercase().contains(noun))
+                        self.found.entities.get(&m.entity).is_some_and(|e| {
+                            e.name.to_lowercase().contains(noun)
+                                || e.aliases.iter().any(|a| a.to_lowercase().contains(noun))
+                        })
                     })
                     .max_by_key(|m| m.end)
                     .cloned();

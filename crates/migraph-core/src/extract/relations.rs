@@ -48,8 +48,9 @@ struct Carry {
     meeting: Option<Meeting>,
     /// A "will meet to discuss:" list in progress: its holder and date.
     listing: Option<Meeting>,
-    /// First mention of the previous sentence ("The programme …" refers to it).
-    previous_first: Option<Ment>,
+    /// First mentions of the last few sentences, newest last ("The programme …"
+    /// refers to the latest suitable one).
+    previous_first: Vec<Ment>,
     /// The latest person acting in office (for "I", "we", "he").
     speaker: Option<Ment>,
 }
@@ -110,7 +111,12 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
             }
             money_relations(facts, res, &sent, &mut out);
         }
-        carry.previous_first = sent.ms.first().map(|m| (*m).clone());
+        if let Some(m) = sent.ms.first() {
+            carry.previous_first.push((*m).clone());
+            if carry.previous_first.len() > 3 {
+                carry.previous_first.remove(0);
+            }
+        }
         if let Some(p) =
             sent.ms.iter().rev().find(|m| m.person.is_some() && m.kind != EntityKind::Person)
         {
@@ -188,7 +194,7 @@ fn role_relations(facts: &DocFacts<'_>, out: &mut Vec<Relation>) {
             clauses: Clauses::new(&doc.text, s.span.start, s.span.end.min(doc.text.len())),
             toks: Vec::new(),
         };
-        let ev = evidence(doc, &sent, r.start, r.end, "memberOf.role-title");
+        let ev = evidence(doc, &sent, r.start, r.end, r.rule);
         out.push(relation(&r.person, RelationKind::MemberOf, &r.body, None, None, ev));
     }
 }
@@ -248,11 +254,14 @@ fn update_meeting(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, carry:
                 continue;
             }
             let abs = sent.start + p;
+            // The most specific body wins (a working party over the Council
+            // that holds it), then the nearest.
             for m in sent.ms.iter().filter(|m| is_body(m, facts)) {
                 let d =
                     if m.end <= abs { abs - m.end } else { m.start.saturating_sub(abs + w.len()) };
-                if d < 80 && best.is_none_or(|(bd, _)| d < bd) {
-                    best = Some((d, m));
+                let key = body_rank(m, facts) * 1000 + d;
+                if d < 80 && best.is_none_or(|(bd, _)| key < bd) {
+                    best = Some((key, m));
                 }
             }
             if let Some((_, m)) = best {
@@ -260,6 +269,23 @@ fn update_meeting(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, carry:
                 carry.meeting = Some(Meeting { body: m.entity.clone(), when });
             }
         }
+    }
+}
+
+/// 0 for committees, working parties and boards, 1 for presidencies, 2 for
+/// councils and parliaments as a whole.
+fn body_rank(m: &Ment, facts: &DocFacts<'_>) -> usize {
+    let name =
+        facts.found.entities.get(&m.entity).map(|e| e.name.to_lowercase()).unwrap_or_default();
+    if ["committee", "working party", "working group", "board", "subcommittee"]
+        .iter()
+        .any(|w| name.contains(w))
+    {
+        0
+    } else if name.contains("presidency") {
+        1
+    } else {
+        2
     }
 }
 
@@ -311,6 +337,7 @@ fn is_reporter(text: &str, res: &Resources, m: &Ment) -> bool {
 
 struct Hit<'a> {
     rule: &'a Rule,
+    rule_index: usize,
     start: usize,
     end: usize,
 }
@@ -324,7 +351,7 @@ fn rule_hits(
     let text = facts.doc.text.as_str();
     let s_text = &text[sent.start..sent.end];
     let lower = s_text.to_lowercase();
-    let mut hits = Vec::new();
+    let mut hits: Vec<Hit<'_>> = Vec::new();
     for m in res.trigger_ac.find_overlapping_iter(s_text) {
         let t = &res.triggers[m.pattern().as_usize()];
         let (a, b) = (sent.start + m.start(), sent.start + m.end());
@@ -342,13 +369,22 @@ fn rule_hits(
         }) {
             continue;
         }
-        hits.push(Hit { rule: &res.rules[t.rule], start: a, end: b });
+        hits.push(Hit { rule: &res.rules[t.rule], rule_index: t.rule, start: a, end: b });
     }
     let money_sentence = any_cue(&lower, &res.lexicon.money_words)
         || facts.amounts.iter().any(|x| x.start >= sent.start && x.end <= sent.end);
-    let mut out = Vec::new();
+    let mut out: Vec<Relation> = Vec::new();
+    // Rules are tried in file order; once one has produced a relation of a kind
+    // from a trigger, later rules of that kind skip overlapping triggers (the
+    // explicit "cooperation between A and B" beats the generic "cooperation").
+    let mut claimed: Vec<(RelationKind, usize, usize)> = Vec::new();
+    hits.sort_by_key(|h| (h.rule_index, h.start));
     for h in hits {
         let rule = h.rule;
+        if claimed.iter().any(|&(k, a, b)| k == rule.relation && a < h.end && h.start < b) {
+            continue;
+        }
+        let before = out.len();
         if rule.needs_money && !money_sentence {
             continue;
         }
@@ -386,9 +422,15 @@ fn rule_hits(
                     .max()
                     .unwrap_or(h.end);
                 let from_context = subj.how == "context" || obj.how == "context";
-                let mut when =
-                    pick_date(facts, sent, h.start.min(obj.start.max(sent.start)), rule.relation);
-                if when.is_none() && from_context {
+                // Structure (who belongs to what) is not an event: no date.
+                let structural =
+                    matches!(rule.relation, RelationKind::PartOf | RelationKind::MemberOf);
+                let mut when = if structural {
+                    None
+                } else {
+                    pick_date(facts, sent, h.start.min(obj.start.max(sent.start)), rule.relation)
+                };
+                if when.is_none() && from_context && !structural {
                     when = carry.meeting.as_ref().and_then(|m| m.when);
                 }
                 if when.is_none()
@@ -410,9 +452,33 @@ fn rule_hits(
                 } else {
                     None
                 };
+                // A city named as where a meeting happens is not a party to it.
+                if rule.relation == RelationKind::MeetsWith
+                    && obj.how == "place"
+                    && text[..obj.start].trim_end().ends_with(" in")
+                {
+                    continue;
+                }
+                // A presentation to a named body makes that body's meeting the
+                // current one for later sentences ("Members discussed …").
+                if rule.relation == RelationKind::PresentsTo && obj.how != "context" {
+                    carry.meeting = Some(Meeting { body: obj.entity.clone(), when });
+                }
                 let ev = evidence(facts.doc, sent, qs, qe, &rule.id);
-                out.push(relation(&subj.entity, rule.relation, &obj.entity, money, when, ev));
+                // Agreements between a state and the EU side are written EU first.
+                let swap = rule.relation == RelationKind::NegotiatesAgreementWith
+                    && subj.kind == EntityKind::Country
+                    && matches!(
+                        obj.kind,
+                        EntityKind::EUInstitution | EntityKind::EUAgency | EntityKind::Mission
+                    );
+                let (s_id, o_id) =
+                    if swap { (&obj.entity, &subj.entity) } else { (&subj.entity, &obj.entity) };
+                out.push(relation(s_id, rule.relation, o_id, money, when, ev));
             }
+        }
+        if out.len() > before {
+            claimed.push((rule.relation, h.start, h.end));
         }
         // "… will meet to discuss:" opens an agenda list held by the subject.
         if rule.relation == RelationKind::Discusses && s_text.trim_end().ends_with(':') {
@@ -457,9 +523,14 @@ fn negated(text: &str, res: &Resources, sent: &Sent<'_>, a: usize, b: usize) -> 
             return true;
         }
     }
+    // After the trigger: its own clause and the later clauses of the sentence,
+    // except relative clauses ("…, which had stalled, resumed …" is not cancelled).
     let mut after = text[b..ce.max(b)].to_lowercase();
-    if ci + 1 < sent.clauses.starts.len() && sent.clauses.is_contrast(ci + 1) {
-        let (ns, ne) = sent.clauses.span(ci + 1);
+    for k in ci + 1..sent.clauses.starts.len() {
+        if sent.clauses.has_antecedent(k) {
+            continue;
+        }
+        let (ns, ne) = sent.clauses.span(k);
         after.push(' ');
         after.push_str(&text[ns..ne].to_lowercase());
     }
@@ -493,6 +564,7 @@ fn find_args(
             && !(!subject && rule.object_body && !is_body(m, facts))
             && !(subject && rule.subject_body && !is_body(m, facts))
             && !(subject && m.nationality)
+            && !(subject && matches!(m.how, "place" | "demonym-place"))
             && !(m.nationality
                 && !matches!(
                     rule.relation,
@@ -600,8 +672,10 @@ fn find_args(
                 let own_left = sent.ms.iter().any(|m| m.end <= h.start && ok(m));
                 carry
                     .previous_first
-                    .clone()
-                    .filter(|m| anaphoric && !own_left && ok(m))
+                    .iter()
+                    .rev()
+                    .find(|m| anaphoric && !own_left && ok(m))
+                    .cloned()
                     .map(|mut m| {
                         m.start = h.start;
                         m.end = h.end;
@@ -635,7 +709,16 @@ fn left(
         .rev()
         .find(|m| m.end <= pos && m.start >= cs && ok(m) && !is_reporter(text, res, m));
     if let Some(m) = in_clause {
-        return vec![(*m).clone()];
+        // "The Hungarian Presidency of the Council gave …": the head, not its complement.
+        let head = sent.ms.iter().rev().find(|n| {
+            n.end <= m.start
+                && {
+                    let g = text[n.end..m.start].trim();
+                    g == "of the" || g == "of"
+                }
+                && ok(n)
+        });
+        return vec![(*head.unwrap_or(m)).clone()];
     }
     // A relative clause ("…, which provides advice, training …") takes its
     // antecedent: walk back over comma-joined clauses without names to the
@@ -1090,7 +1173,7 @@ fn money_relations(
             // "Egypt’s priorities for … the €200m": the nearest state before it.
             if let Some(m) = sent.ms.iter().rev().find(|m| {
                 m.end <= a.start
-                    && a.start - m.end < 120
+                    && a.start - m.end < 200
                     && m.kind == EntityKind::Country
                     && !m.nationality
             }) {

@@ -88,6 +88,8 @@ pub(crate) struct Entry {
     pub(crate) entity: Entity,
     /// Canonical name of the place a mission or office operates in.
     pub(crate) place: Option<String>,
+    /// For office holders: canonical name of the body they belong to and act for.
+    pub(crate) member_of: Option<String>,
 }
 
 /// A role title that introduces a person ("Commissioner", "MEP", "spokeswoman").
@@ -459,6 +461,12 @@ impl Resources {
         self.by_id.get(id).map(|&i| &self.entries[i].entity)
     }
 
+    /// The body a gazetteer office holder belongs to and acts for.
+    pub(crate) fn member_of(&self, id: &EntityId) -> Option<EntityId> {
+        let i = *self.by_id.get(id)?;
+        self.entries[i].member_of.as_deref().map(EntityId::from_name)
+    }
+
     /// The place (country or region) a gazetteer mission or office works in.
     pub(crate) fn place_of(&self, id: &EntityId) -> Option<EntityId> {
         let i = *self.by_id.get(id)?;
@@ -499,7 +507,12 @@ struct GazBuilder {
 }
 
 impl GazBuilder {
-    fn add_entry(&mut self, entity: Entity, place: Option<String>) -> usize {
+    fn add_entry(
+        &mut self,
+        entity: Entity,
+        place: Option<String>,
+        member_of: Option<String>,
+    ) -> usize {
         if let Some(&i) = self.by_id.get(&entity.id) {
             // A later file extends an entry instead of duplicating it.
             let e = &mut self.entries[i];
@@ -511,11 +524,14 @@ impl GazBuilder {
             if e.place.is_none() {
                 e.place = place;
             }
+            if e.member_of.is_none() {
+                e.member_of = member_of;
+            }
             return i;
         }
         let i = self.entries.len();
         self.by_id.insert(entity.id.clone(), i);
-        self.entries.push(Entry { entity, place });
+        self.entries.push(Entry { entity, place, member_of });
         i
     }
 
@@ -647,7 +663,8 @@ fn read_gazetteer(file: &SourceFile, b: &mut GazBuilder, diags: &mut Vec<Diagnos
         }
         entity.aliases = names.clone();
         let place = Some(get(place_col)).filter(|p| !p.is_empty()).map(str::to_owned);
-        let entry = b.add_entry(entity, place);
+        let member_of = Some(get(col("member_of"))).filter(|p| !p.is_empty()).map(str::to_owned);
+        let entry = b.add_entry(entity, place, member_of);
         b.add_surface(entry, name, SurfaceKind::Name);
         for n in &names {
             b.add_surface(entry, n, SurfaceKind::Name);
@@ -709,13 +726,13 @@ fn build(
             ),
         }
     }
-    // Check mission places against the gazetteer so a typo is reported, not silently lost.
+    // Check places and bodies against the gazetteer so a typo is reported, not silently lost.
     for e in &b.entries {
-        if let Some(p) = &e.place {
+        for p in e.place.iter().chain(e.member_of.iter()) {
             if !b.by_id.contains_key(&EntityId::from_name(p)) {
                 diags.push(Diagnostic::warning(
                     "gazetteer",
-                    format!("{}: place {p:?} is not a gazetteer entity", e.entity.name),
+                    format!("{}: {p:?} is not a gazetteer entity", e.entity.name),
                 ));
             }
         }

@@ -48,9 +48,10 @@ pub const WIKIDATA_NS: &str = "http://www.wikidata.org/entity/";
 
 /// Terms of the migraph ontology (`ontology/migraph.ttl`).
 ///
-/// Class names equal [`EntityKind::as_str`] and object property names equal
-/// [`RelationKind::as_str`]; a test in the store checks the ontology file declares
-/// each of them.
+/// Class names equal [`EntityKind::as_str`](crate::model::EntityKind::as_str) and
+/// object property names equal
+/// [`RelationKind::as_str`](crate::model::RelationKind::as_str); a test in the store
+/// checks the ontology file declares each of them.
 pub mod mg {
     /// Superclass of every entity kind.
     pub const ENTITY: &str = mg_iri!("Entity");
