@@ -5,7 +5,8 @@
 //! Each test builds a store from a copy of the sample corpus, pushes it, reads every
 //! graph's triple count back over the SPARQL Protocol and compares it with the local
 //! store; pushes again (nothing may double); then changes one document, re-ingests and
-//! pushes with `only_changed`, which must send the changed graphs only. A server binary
+//! pushes with `only_changed`, which must send the changed graphs only; `migraph serve`
+//! runs on the same store during the first pushes. A server binary
 //! that is missing skips its test with a message, except under `CI=true`, where it is a
 //! failure. Servers write in temp dirs only, every wait is bounded, and a guard kills
 //! the server however the test ends.
@@ -206,6 +207,19 @@ fn check_server(
     let local = local_counts(&store);
     assert!(local.len() >= 4, "ontology, catalogue and documents: {local:?}");
 
+    // `migraph serve` keeps answering from the store while it is pushed: both open it
+    // read-only.
+    let serve_port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_migraph"))
+        .args(["serve", "--store", s(&store), "--bind", &format!("127.0.0.1:{serve_port}")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start migraph serve");
+    let mut serving = Server { child, name: "migraph serve" };
+    wait_for(&mut serving, Duration::from_secs(30), "port open", || port_open(serve_port));
+
     let (first, sent, later_chunks) = push_store(&store, &config);
     assert_eq!(first.graphs_sent, local.len());
     assert_eq!(first.triples, local.values().sum::<u64>());
@@ -217,6 +231,12 @@ fn check_server(
     let (second, _, _) = push_store(&store, &config);
     assert_eq!(second.graphs_sent, local.len());
     assert_eq!(remote_counts(), local, "pushing again doubles nothing");
+
+    let served_url = format!("http://127.0.0.1:{serve_port}/query");
+    let served = counts(&remote_select(&served_url, COUNT_PER_GRAPH, None), |_| true);
+    assert_eq!(served, local, "migraph serve answered throughout");
+    // Stop it before re-ingesting: a writer must not share the store with readers.
+    drop(serving);
 
     let changed = change_one_document(env, &corpus, &store);
     let doc_graph = migraph::model::vocab::document_iri("2025-02_north-africa-deals.txt");
