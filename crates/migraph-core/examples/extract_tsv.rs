@@ -19,6 +19,13 @@ use migraph_core::extract::{Resources, explain, extract, write_tsv};
 use migraph_core::ingest::{IngestConfig, read_document};
 use migraph_core::model::{Entity, IsoDate};
 
+/// Writes a line to stderr (diagnostics and `--explain` output); stdout carries the TSV.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let mut files = Vec::new();
@@ -34,7 +41,7 @@ fn main() -> ExitCode {
             "--dates" => {
                 let Some(p) = args.next() else { continue };
                 let Ok(text) = std::fs::read_to_string(&p) else {
-                    eprintln!("cannot read {p}");
+                    say!("cannot read {p}");
                     return ExitCode::FAILURE;
                 };
                 let mut lines = text.lines();
@@ -59,14 +66,14 @@ fn main() -> ExitCode {
         Some(dir) => match Resources::load(dir) {
             Ok(r) => r,
             Err(e) => {
-                eprintln!("error: {e}");
+                say!("error: {e}");
                 return ExitCode::FAILURE;
             }
         },
         None => Resources::builtin(),
     };
     for d in diags {
-        eprintln!("{d}");
+        say!("{d}");
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -79,24 +86,24 @@ fn main() -> ExitCode {
             Ok((Some(doc), _)) => doc,
             Ok((None, diags)) => {
                 for d in diags {
-                    eprintln!("{d}");
+                    say!("{d}");
                 }
                 continue;
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                say!("error: {e}");
                 continue;
             }
         };
         let x = extract(&doc, &res);
         if show {
             for r in &x.relations {
-                eprintln!("{}", explain(r, &x.entities));
+                say!("{}", explain(r, &x.entities));
             }
         }
         let mut buf = Vec::new();
         if let Err(e) = write_tsv(&mut buf, &x.relations, &x.entities as &[Entity]) {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             return ExitCode::FAILURE;
         }
         let text = String::from_utf8_lossy(&buf);

@@ -120,6 +120,7 @@ struct Ctx<'a> {
 pub(crate) fn find(text: &str, res: &Resources) -> Found {
     let mut cx = Ctx { text, toks: tokens(text), res, found: Found::default(), cands: Vec::new() };
     cx.gazetteer();
+    cx.org_bodies();
     cx.roles();
     cx.people_of_orgs();
     cx.acronyms();
@@ -166,10 +167,12 @@ impl Ctx<'_> {
     }
 
     fn gaz_entity(&mut self, entry: usize) -> (EntityId, EntityKind) {
-        let e = self.res.entries[entry].entity.clone();
-        let out = (e.id.clone(), e.kind);
-        self.register(e);
-        out
+        let e = &self.res.entries[entry].entity;
+        // Clone the (alias-laden) entity only the first time the document names it.
+        if !self.found.entities.contains_key(&e.id) {
+            self.found.entities.insert(e.id.clone(), e.clone());
+        }
+        (e.id.clone(), e.kind)
     }
 
     fn push(
@@ -306,17 +309,21 @@ impl Ctx<'_> {
             None
         };
         // "Senegalese police" (lower case) is the state's police: the state itself.
+        let raw_last = auth.as_ref().map(|(_, last)| *last);
         let auth = auth.filter(|(noun, last)| {
             let written = &text[self.toks[n].start..self.toks[*last].end];
-            let generic = ["police", "army", "forces", "gendarmerie"]
+            // Only coast guards and navies keep their own identity when written
+            // in lower case ("the Libyan coast guard"); "Tunisian border guards"
+            // or "Senegalese police" are the state's.
+            let lower = noun.to_lowercase();
+            let generic = !["coast guard", "coastguard", "navy", "national guard"]
                 .iter()
-                .any(|g| noun.to_lowercase().contains(g));
+                .any(|g| lower.contains(g));
             !(generic && written.chars().next().is_some_and(char::is_lowercase))
         });
-        if auth.is_none()
-            && ["police", "army", "forces", "gendarmerie"].contains(&w1.to_lowercase().as_str())
-        {
-            self.push(start, self.toks[n].end, id, kind, "demonym", 1);
+        if let (None, Some(last)) = (&auth, raw_last) {
+            // A generic force in lower case stands for its state.
+            self.push(start, self.toks[last].end, id, kind, "demonym", 1);
             return;
         }
         if let Some((noun, last)) = auth {
@@ -335,7 +342,10 @@ impl Ctx<'_> {
             self.push(start, self.toks[n].end, pid, EntityKind::EUInstitution, "presidency", 2);
             return;
         }
-        if let Some(t) = two.as_ref().filter(|t| has(&lx.government_words, t)) {
+        if let Some((t, last)) = three_gov(self, n, &lx.government_words) {
+            let _ = t;
+            self.push(start, self.toks[last].end, id, kind, "demonym", 1);
+        } else if let Some(t) = two.as_ref().filter(|t| has(&lx.government_words, t)) {
             let _ = t;
             self.push(start, self.toks[n + 1].end, id, kind, "demonym", 1);
         } else if has(&lx.government_words, &w1) {
@@ -468,6 +478,11 @@ impl Ctx<'_> {
             let b = &text[..self.toks[p].start];
             let b = b.trim_end();
             [", a", ", an", ", the"].iter().find(|d| b.ends_with(*d)).map(|d| b.len() - d.len())
+        });
+        // "Dubravka Šuica, Commissioner for …": a capitalised title right after the comma.
+        let cut = cut.or_else(|| {
+            let starts_cap = text[title_start..].chars().next().is_some_and(char::is_uppercase);
+            (starts_cap && trimmed.ends_with(',')).then(|| trimmed.len() - 1)
         })?;
         let last = self.prev_tok(cut)?;
         if self.toks[last].end != cut || !self.toks[last].is_cap(text) {
@@ -498,6 +513,28 @@ impl Ctx<'_> {
         recent: &mut Vec<(String, EntityId, Option<EntityId>)>,
     ) {
         let text = self.text;
+        // A known office holder's gazetteer name right after the title.
+        if let Some(pm) = self
+            .cands
+            .iter()
+            .find(|m| m.how == "gazetteer-person" && m.start >= e && m.start <= e + 2)
+            .cloned()
+        {
+            // Known office holders get `memberOf` their body whatever the title.
+            if let Some(person) = pm.person.clone() {
+                if let Some(body) = self.res.member_of(&person) {
+                    self.found.roles.push(RoleFact {
+                        rule: "memberOf.role-title",
+                        person: person.clone(),
+                        body,
+                        start: s,
+                        end: pm.end,
+                    });
+                }
+                recent.push((title_lc.to_owned(), pm.entity.clone(), Some(person)));
+            }
+            return;
+        }
         let named = self
             .name_after(e)
             .map(|r| (r, false))
@@ -505,22 +542,21 @@ impl Ctx<'_> {
         let Some(((f, l), before)) = named else {
             // "the Commissioner", "the President": the latest holder of that title.
             let prev = self.prev_tok(s).map(|p| self.word(p).to_owned());
-            if prev.as_deref() == Some("the") {
-                if let Some((_, ent, person)) =
+            if prev.as_deref() == Some("the")
+                && let Some((_, ent, person)) =
                     recent.iter().rev().find(|(t, _, _)| t == title_lc).cloned()
-                {
-                    let kind = self.kind_of(&ent);
-                    self.cands.push(Ment {
-                        start: s,
-                        end: e,
-                        entity: ent,
-                        kind,
-                        how: "coref-title",
-                        person,
-                        nationality: false,
-                        prio: 2,
-                    });
-                }
+            {
+                let kind = self.kind_of(&ent);
+                self.cands.push(Ment {
+                    start: s,
+                    end: e,
+                    entity: ent,
+                    kind,
+                    how: "coref-title",
+                    person,
+                    nationality: false,
+                    prio: 2,
+                });
             }
             return;
         };
@@ -545,7 +581,7 @@ impl Ctx<'_> {
         let body: Option<(EntityId, EntityKind)> = match (&known_body, role.body.as_str()) {
             (Some(b), _) => Some(b.clone()),
             (None, "country") => self
-                .state_for_title(s, e)
+                .state_for_title(s, e, self.toks[f].start)
                 .map(|(id, k, st)| {
                     span_start = span_start.min(st);
                     (id, k)
@@ -569,16 +605,14 @@ impl Ctx<'_> {
             Some((b, k)) if acts => (b.clone(), *k),
             _ => (person.clone(), EntityKind::Person),
         };
-        if member {
-            if let Some((b, _)) = &body {
-                self.found.roles.push(RoleFact {
-                    rule: "memberOf.role-title",
-                    person: person.clone(),
-                    body: b.clone(),
-                    start: ms,
-                    end: me,
-                });
-            }
+        if member && let Some((b, _)) = &body {
+            self.found.roles.push(RoleFact {
+                rule: "memberOf.role-title",
+                person: person.clone(),
+                body: b.clone(),
+                start: ms,
+                end: me,
+            });
         }
         recent.push((title_lc.to_owned(), entity.clone(), Some(person.clone())));
         self.cands.push(Ment {
@@ -611,7 +645,14 @@ impl Ctx<'_> {
 
     /// The state a national title belongs to: "Italian Premier", "Slovenia’s
     /// interior minister", "Minister of Interior of Belgium".
-    fn state_for_title(&mut self, s: usize, e: usize) -> Option<(EntityId, EntityKind, usize)> {
+    /// `name_start`: where the person's name begins; an "of <State>" must
+    /// come before it (it belongs to the title, not to what follows the name).
+    fn state_for_title(
+        &mut self,
+        s: usize,
+        e: usize,
+        name_start: usize,
+    ) -> Option<(EntityId, EntityKind, usize)> {
         // Candidates already found by the gazetteer pass.
         let before = self
             .cands
@@ -634,16 +675,14 @@ impl Ctx<'_> {
         // Demonyms directly before the title are not candidates yet: check the surface table.
         let p = self.prev_tok(s)?;
         let w = self.word(p);
-        if self.text[self.toks[p].end..s].trim().is_empty() {
-            if let Some(sf) =
-                self.res.surfaces.iter().find(|sf| sf.kind == SurfaceKind::Demonym && sf.text == w)
-            {
-                let (id, k) = self.gaz_entity(sf.entry);
-                return Some((id, k, self.toks[p].start));
-            }
+        if self.text[self.toks[p].end..s].trim().is_empty()
+            && let Some(sf) = self.res.demonyms.get(w).copied()
+        {
+            let (id, k) = self.gaz_entity(sf);
+            return Some((id, k, self.toks[p].start));
         }
-        // "… of Belgium" within a few words after the title.
-        let window_end = (e + 60).min(self.text.len());
+        // "… of Belgium" in the title, before the name.
+        let window_end = (e + 60).min(self.text.len()).min(name_start);
         self.cands
             .iter()
             .filter(|m| m.kind == EntityKind::Country && m.start >= e && m.end <= window_end)
@@ -679,6 +718,67 @@ impl Ctx<'_> {
             }
         }
         None
+    }
+
+    /// "Frontex's management board": an organisation's own body, named after
+    /// it ("Frontex Management Board"), of the organisation's type.
+    fn org_bodies(&mut self) {
+        let text = self.text;
+        let mut extra = Vec::new();
+        for m in &self.cands {
+            if !matches!(
+                m.kind,
+                EntityKind::EUAgency
+                    | EntityKind::InternationalOrganisation
+                    | EntityKind::NGO
+                    | EntityKind::Company
+                    | EntityKind::Mission
+            ) {
+                continue;
+            }
+            let rest = &text[m.end..];
+            let Some(after) = rest.strip_prefix("’s ").or_else(|| rest.strip_prefix("'s "))
+            else {
+                continue;
+            };
+            let Some(noun) = self
+                .res
+                .lexicon
+                .body_nouns
+                .iter()
+                .filter(|n| {
+                    after.len() >= n.len()
+                        && after.is_char_boundary(n.len())
+                        && after[..n.len()].eq_ignore_ascii_case(n)
+                        && boundary_after(after, n.len())
+                })
+                .max_by_key(|n| n.len())
+            else {
+                continue;
+            };
+            let Some(owner) = self.found.entities.get(&m.entity) else { continue };
+            let title: Vec<String> = noun
+                .split(' ')
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next()
+                        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                        .unwrap_or_default()
+                })
+                .collect();
+            let name = format!("{} {}", owner.name, title.join(" "));
+            let start = text.len() - after.len();
+            extra.push((
+                Entity::new(&name, m.kind, "discovered:org-body"),
+                start,
+                start + noun.len(),
+                m.kind,
+            ));
+        }
+        for (ent, s, e, kind) in extra {
+            let id = self.register(ent);
+            self.push(s, e, id, kind, "org-body", 2);
+        }
     }
 
     /// "Susanna Zanfrini of the International Rescue Committee": a two- or
@@ -743,7 +843,7 @@ impl Ctx<'_> {
             // A sentence-initial capitalised word may be an ordinary word; names
             // mid-sentence or at a sentence start both pass, but not after a determiner.
             let name = text[s..e].to_owned();
-            if self.res.surfaces.iter().any(|x| words.contains(&x.text.as_str())) {
+            if words.iter().any(|w| self.res.surface_set.contains(*w)) {
                 continue;
             }
             let person =
@@ -788,16 +888,16 @@ impl Ctx<'_> {
                     defs.push((inner.to_owned(), m.entity.clone(), m.kind));
                     continue;
                 }
-                if let Some((ls, name)) = self.cap_run_ending_at(before_end) {
-                    if initials_match(inner, &name) {
-                        // Without a cue word the type is unknown: no entity is made up.
-                        let Some(kind) = self.cue_kind(&name) else { continue };
-                        let mut ent = Entity::new(&name, kind, "discovered:acronym");
-                        ent.aliases.push(inner.to_owned());
-                        let id = self.register(ent);
-                        self.push(ls, before_end, id.clone(), kind, "acronym-definition", 2);
-                        defs.push((inner.to_owned(), id, kind));
-                    }
+                if let Some((ls, name)) = self.cap_run_ending_at(before_end)
+                    && initials_match(inner, &name)
+                {
+                    // Without a cue word the type is unknown: no entity is made up.
+                    let Some(kind) = self.cue_kind(&name) else { continue };
+                    let mut ent = Entity::new(&name, kind, "discovered:acronym");
+                    ent.aliases.push(inner.to_owned());
+                    let id = self.register(ent);
+                    self.push(ls, before_end, id.clone(), kind, "acronym-definition", 2);
+                    defs.push((inner.to_owned(), id, kind));
                 }
             } else if inner.chars().next().is_some_and(char::is_uppercase) && inner.contains(' ') {
                 // "ACR (Long Name)": the acronym written first.
@@ -894,6 +994,9 @@ impl Ctx<'_> {
                 if self.toks[j].is_cap(text) {
                     last = j;
                     j += 1;
+                } else if self.word(j) == "and" && self.cue_kind(self.word(last)).is_some() {
+                    // "CAE Aviation and DEA Aviation": two names, not one.
+                    break;
                 } else if CONNECTORS.contains(&self.word(j))
                     && self.word(j) != "the"
                     && j + 1 < n
@@ -917,8 +1020,7 @@ impl Ctx<'_> {
             // A leading "EU-Armenia" compound names the parties, not the body.
             if f < last && self.word(f).contains('-') {
                 let w = self.word(f);
-                let parts_known =
-                    w.split('-').all(|p| self.res.surfaces.iter().any(|s| s.text == p));
+                let parts_known = w.split('-').all(|p| self.res.surface_set.contains(p));
                 if parts_known {
                     f += 1;
                 }
@@ -935,11 +1037,7 @@ impl Ctx<'_> {
             if f < last {
                 let w0 = self.word(f);
                 let w1 = self.word(f + 1);
-                let demonym = self
-                    .res
-                    .surfaces
-                    .iter()
-                    .any(|x| x.kind == SurfaceKind::Demonym && x.text == w0);
+                let demonym = self.res.demonyms.contains_key(w0);
                 if demonym && has(&self.res.lexicon.government_words, w1) {
                     continue;
                 }
@@ -979,12 +1077,13 @@ impl Ctx<'_> {
                 continue;
             }
             // Name before the noun: "the Defend Europe group".
-            if k > 0 && self.toks[k - 1].is_cap(text) && &text[self.toks[k - 1].end..t.start] == " "
+            if k > 0
+                && self.toks[k - 1].is_cap(text)
+                && &text[self.toks[k - 1].end..t.start] == " "
+                && let Some((s, name)) = self.cap_run_ending_at(self.toks[k - 1].end)
             {
-                if let Some((s, name)) = self.cap_run_ending_at(self.toks[k - 1].end) {
-                    let e = s + name.len();
-                    self.discover_group(s, e);
-                }
+                let e = s + name.len();
+                self.discover_group(s, e);
             }
         }
     }
@@ -1012,7 +1111,7 @@ impl Ctx<'_> {
         let name = &self.text[s..e];
         // Known names, countries and single demonym-like words are not new groups.
         if self.cands.iter().any(|m| m.start <= s && m.end >= e)
-            || !name.contains(' ') && self.res.surfaces.iter().any(|x| x.text == name)
+            || !name.contains(' ') && self.res.surface_set.contains(name)
         {
             return;
         }
@@ -1185,8 +1284,7 @@ impl Ctx<'_> {
                 .rsplit(|c: char| !c.is_alphanumeric())
                 .next()
                 .unwrap_or("");
-            let prev_demonym =
-                res.surfaces.iter().any(|s| s.kind == SurfaceKind::Demonym && s.text == prev_word);
+            let prev_demonym = res.demonyms.contains_key(prev_word);
             if prev_country || prev_demonym {
                 keep[k] = false;
             }
@@ -1194,6 +1292,15 @@ impl Ctx<'_> {
         let mut it = keep.into_iter();
         self.cands.retain(|_| it.next().unwrap_or(true));
     }
+}
+
+/// A three-word government phrase after a demonym ("internal security forces").
+fn three_gov(cx: &Ctx<'_>, n: usize, words: &[String]) -> Option<(String, usize)> {
+    if n + 2 >= cx.toks.len() {
+        return None;
+    }
+    let t = format!("{} {} {}", cx.word(n), cx.word(n + 1), cx.word(n + 2));
+    has(words, &t).then_some((t, n + 2))
 }
 
 /// The authority noun as listed ("coast guards" → "Coast Guard").
@@ -1233,7 +1340,7 @@ fn is_acronym(s: &str) -> bool {
 /// "International Centre for Migration Policy Development").
 fn initials_match(acr: &str, name: &str) -> bool {
     let initials: Vec<char> = name
-        .split(|c: char| c == ' ' || c == '-')
+        .split([' ', '-'])
         .filter_map(|w| w.chars().next())
         .map(|c| c.to_ascii_uppercase())
         .collect();

@@ -76,10 +76,10 @@ pub fn extract(doc: &Document, res: &Resources) -> Extraction {
     let mut entities = found.entities.clone();
     for r in &found_rels {
         for id in [&r.subject, &r.object] {
-            if !entities.contains_key(id) {
-                if let Some(e) = res.entity(id) {
-                    entities.insert(id.clone(), e.clone());
-                }
+            if !entities.contains_key(id)
+                && let Some(e) = res.entity(id)
+            {
+                entities.insert(id.clone(), e.clone());
             }
         }
     }

@@ -202,6 +202,10 @@ fn role_relations(facts: &DocFacts<'_>, out: &mut Vec<Relation>) {
 /// Missions and offices whose gazetteer entry names a place operate there.
 fn mission_places(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, out: &mut Vec<Relation>) {
     for m in &sent.ms {
+        // A mission the sentence says has closed no longer operates.
+        if negated(&facts.doc.text, res, sent, m.start, m.end) {
+            continue;
+        }
         if let Some(place) = res.place_of(&m.entity) {
             let ev = evidence(facts.doc, sent, m.start, m.end, "operatesIn.named-place");
             out.push(relation(&m.entity, RelationKind::OperatesIn, &place, None, None, ev));
@@ -212,6 +216,7 @@ fn mission_places(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, out: &
 /// Names that make an EU institution a meeting body: something that holds
 /// meetings, receives presentations and discusses (not the Union or Commission).
 const BODY_WORDS: &[&str] = &[
+    "board",
     "committee",
     "working party",
     "working group",
@@ -224,41 +229,27 @@ const BODY_WORDS: &[&str] = &[
 ];
 
 fn is_body(m: &Ment, facts: &DocFacts<'_>) -> bool {
-    m.kind == EntityKind::EUInstitution
+    matches!(m.kind, EntityKind::EUInstitution | EntityKind::EUAgency)
         && facts.found.entities.get(&m.entity).is_some_and(|e| {
             let n = e.name.to_lowercase();
             BODY_WORDS.iter().any(|w| n.contains(w))
-                || e.aliases
-                    .iter()
-                    .any(|a| a.len() <= 6 && a.chars().all(|c| c.is_ascii_uppercase()))
-                    && !n.contains("union")
-                    && !n.contains("commission")
         })
-}
-
-fn lower_has_word(hay: &str, needle: &str) -> bool {
-    hay.match_indices(needle)
-        .any(|(p, _)| boundary_before(hay, p) && boundary_after(hay, p + needle.len()))
 }
 
 /// A sentence that names a meeting body next to a meeting word sets the
 /// article's current meeting (and its date) for later presentations and lists.
 fn update_meeting(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, carry: &mut Carry) {
     let text = facts.doc.text.as_str();
-    let lower = text[sent.start..sent.end].to_lowercase();
     let mut best: Option<(usize, &Ment)> = None;
-    for w in &res.lexicon.meeting_words {
-        let w = w.to_lowercase();
-        for (p, _) in lower.match_indices(&w) {
-            if !(boundary_before(&lower, p)) {
-                continue;
-            }
+    {
+        for (p, pe) in res.cues.meeting.matches(&text[sent.start..sent.end], false) {
+            let w_len = pe - p;
             let abs = sent.start + p;
             // The most specific body wins (a working party over the Council
             // that holds it), then the nearest.
             for m in sent.ms.iter().filter(|m| is_body(m, facts)) {
                 let d =
-                    if m.end <= abs { abs - m.end } else { m.start.saturating_sub(abs + w.len()) };
+                    if m.end <= abs { abs - m.end } else { m.start.saturating_sub(abs + w_len) };
                 let key = body_rank(m, facts) * 1000 + d;
                 if d < 80 && best.is_none_or(|(bd, _)| key < bd) {
                     best = Some((key, m));
@@ -266,7 +257,15 @@ fn update_meeting(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, carry:
             }
             if let Some((_, m)) = best {
                 let when = nearest_date(facts, sent, abs);
-                carry.meeting = Some(Meeting { body: m.entity.clone(), when });
+                // "… at the same meeting" naming only the Council keeps the
+                // working party already being reported on.
+                let keep = carry.meeting.as_ref().is_some_and(|cur| {
+                    body_rank_of(&cur.body, facts) < body_rank(m, facts)
+                        && when.is_none_or(|w| Some(w) == cur.when)
+                });
+                if !keep {
+                    carry.meeting = Some(Meeting { body: m.entity.clone(), when });
+                }
             }
         }
     }
@@ -289,6 +288,11 @@ fn body_rank(m: &Ment, facts: &DocFacts<'_>) -> usize {
     }
 }
 
+fn body_rank_of(id: &EntityId, facts: &DocFacts<'_>) -> usize {
+    let m = Ment::synthetic(id.clone(), EntityKind::EUInstitution, 0, "context");
+    body_rank(&m, facts)
+}
+
 fn nearest_date(facts: &DocFacts<'_>, sent: &Sent<'_>, pos: usize) -> Option<When> {
     facts
         .dates
@@ -309,18 +313,6 @@ fn list_discusses(facts: &DocFacts<'_>, sent: &Sent<'_>, l: &Meeting, out: &mut 
             out.push(relation(&l.body, RelationKind::Discusses, &m.entity, None, l.when, ev));
         }
     }
-}
-
-/// Whether one of `cues` occurs as words in `hay` (lower-case); a cue ending
-/// in `*` matches any word ending.
-fn any_cue(hay: &str, cues: &[String]) -> bool {
-    cues.iter().any(|c| {
-        let c = c.to_lowercase();
-        match c.strip_suffix('*') {
-            Some(p) => hay.match_indices(p).any(|(i, _)| boundary_before(hay, i)),
-            None => lower_has_word(hay, &c),
-        }
-    })
 }
 
 fn kind_ok(m: &Ment, types: &[EntityKind]) -> bool {
@@ -371,7 +363,7 @@ fn rule_hits(
         }
         hits.push(Hit { rule: &res.rules[t.rule], rule_index: t.rule, start: a, end: b });
     }
-    let money_sentence = any_cue(&lower, &res.lexicon.money_words)
+    let money_sentence = res.cues.money.any(s_text, false)
         || facts.amounts.iter().any(|x| x.start >= sent.start && x.end <= sent.end);
     let mut out: Vec<Relation> = Vec::new();
     // Rules are tried in file order; once one has produced a relation of a kind
@@ -396,7 +388,21 @@ fn rule_hits(
         if negated(text, res, sent, h.start, h.end) {
             continue;
         }
-        let subjects = find_args(facts, res, sent, carry, &h, &rule.subject, true, None);
+        let mut subjects = find_args(facts, res, sent, carry, &h, &rule.subject, true, None);
+        // "ICMPD and the European Training Foundation joined …": with
+        // `multi_subject`, names coordinated before the subject count too.
+        if rule.multi_subject && subjects.len() == 1 && subjects[0].start < h.start {
+            let mut first = subjects[0].clone();
+            while let Some(prev) = sent.ms.iter().rev().find(|m| m.end <= first.start) {
+                let g = text[prev.end..first.start].trim().to_lowercase();
+                let joined = matches!(g.as_str(), "and" | "and the" | "," | ", and" | ", and the");
+                if !joined || !kind_ok(prev, &rule.subject_types) || prev.nationality {
+                    break;
+                }
+                subjects.insert(0, (*prev).clone());
+                first = (*prev).clone();
+            }
+        }
         for subj in
             subjects.iter().take(if rule.multi_subject || rule.all_subjects { 8 } else { 1 })
         {
@@ -425,10 +431,24 @@ fn rule_hits(
                 // Structure (who belongs to what) is not an event: no date.
                 let structural =
                     matches!(rule.relation, RelationKind::PartOf | RelationKind::MemberOf);
+                // A presentation or participation at the current meeting takes the
+                // meeting's date before any other date of the sentence.
+                let context_date = if obj.how == "context" || subj.how == "context" {
+                    carry.meeting.as_ref().and_then(|m| m.when)
+                } else {
+                    None
+                };
                 let mut when = if structural {
                     None
                 } else {
-                    pick_date(facts, sent, h.start.min(obj.start.max(sent.start)), rule.relation)
+                    context_date.or_else(|| {
+                        pick_date(
+                            facts,
+                            sent,
+                            h.start.min(obj.start.max(sent.start)),
+                            rule.relation,
+                        )
+                    })
                 };
                 if when.is_none() && from_context && !structural {
                     when = carry.meeting.as_ref().and_then(|m| m.when);
@@ -481,12 +501,13 @@ fn rule_hits(
             claimed.push((rule.relation, h.start, h.end));
         }
         // "… will meet to discuss:" opens an agenda list held by the subject.
-        if rule.relation == RelationKind::Discusses && s_text.trim_end().ends_with(':') {
-            if let Some(subj) = subjects.first() {
-                let when = pick_date(facts, sent, h.start, rule.relation)
-                    .or_else(|| carry.meeting.as_ref().and_then(|m| m.when));
-                carry.listing = Some(Meeting { body: subj.entity.clone(), when });
-            }
+        if rule.relation == RelationKind::Discusses
+            && s_text.trim_end().ends_with(':')
+            && let Some(subj) = subjects.first()
+        {
+            let when = pick_date(facts, sent, h.start, rule.relation)
+                .or_else(|| carry.meeting.as_ref().and_then(|m| m.when));
+            carry.listing = Some(Meeting { body: subj.entity.clone(), when });
         }
     }
     out
@@ -509,32 +530,19 @@ fn negated(text: &str, res: &Resources, sent: &Sent<'_>, a: usize, b: usize) -> 
         // Case matters: "in May 2025" is a month, "may" a modal.
         let hay = &text[first.start..a];
         let at_start = first.start == sent.start;
-        let hit = res.lexicon.hypothetical.iter().any(|c| {
-            lower_has_word(hay, c)
-                || at_start && {
-                    let mut cap = c.clone();
-                    if let Some(f) = cap.get_mut(0..1) {
-                        f.make_ascii_uppercase();
-                    }
-                    hay.starts_with(&cap) && boundary_after(hay, cap.len())
-                }
-        });
-        if hit {
+        if res.cues.hypothetical.any(hay, at_start) {
             return true;
         }
     }
     // After the trigger: its own clause and the later clauses of the sentence,
     // except relative clauses ("…, which had stalled, resumed …" is not cancelled).
-    let mut after = text[b..ce.max(b)].to_lowercase();
-    for k in ci + 1..sent.clauses.starts.len() {
-        if sent.clauses.has_antecedent(k) {
-            continue;
-        }
-        let (ns, ne) = sent.clauses.span(k);
-        after.push(' ');
-        after.push_str(&text[ns..ne].to_lowercase());
+    if res.cues.cancel_after.any(&text[b..ce.max(b)], false) {
+        return true;
     }
-    any_cue(&after, &res.lexicon.cancel_after)
+    (ci + 1..sent.clauses.starts.len()).filter(|&k| !sent.clauses.has_antecedent(k)).any(|k| {
+        let (ns, ne) = sent.clauses.span(k);
+        res.cues.cancel_after.any(&text[ns..ne], false)
+    })
 }
 
 fn default_eu(res: &Resources, at: usize) -> Option<Ment> {
@@ -557,19 +565,27 @@ fn find_args(
     let text = facts.doc.text.as_str();
     let rule = h.rule;
     let types: &[EntityKind] = if subject { &rule.subject_types } else { &rule.object_types };
+    // A nationality ("Afghan migrants") is only ever the object of a return or a
+    // measure; places and nationalities never act.
+    let nationality_ok =
+        matches!(rule.relation, RelationKind::ReturnsMigrantsTo | RelationKind::ImposesMeasureOn);
     let ok = |m: &Ment| {
+        let body_ok =
+            if subject { !rule.subject_body } else { !rule.object_body } || is_body(m, facts);
+        let actor_ok = !subject || !(m.nationality || matches!(m.how, "place" | "demonym-place"));
+        // "the Danish Presidency of the Council": the complement of the other
+        // argument's name is not an argument of its own.
+        let complement = rule.relation != RelationKind::PartOf
+            && other.is_some_and(|o| {
+                o.end <= m.start && matches!(text[o.end..m.start].trim(), "of the" | "of")
+            });
         kind_ok(m, types)
+            && !complement
             && other
                 .is_none_or(|o| o.entity != m.entity && !(o.start == m.start && o.how != "context"))
-            && !(!subject && rule.object_body && !is_body(m, facts))
-            && !(subject && rule.subject_body && !is_body(m, facts))
-            && !(subject && m.nationality)
-            && !(subject && matches!(m.how, "place" | "demonym-place"))
-            && !(m.nationality
-                && !matches!(
-                    rule.relation,
-                    RelationKind::ReturnsMigrantsTo | RelationKind::ImposesMeasureOn
-                ))
+            && body_ok
+            && actor_ok
+            && (!m.nationality || nationality_ok)
     };
     let ci = sent.clauses.index(h.start);
     for f in finders {
@@ -602,7 +618,14 @@ fn find_args(
             ArgFinder::First => sent
                 .ms
                 .iter()
-                .filter(|m| m.end <= h.start && ok(m) && !is_reporter(text, res, m))
+                // A possessor ("the Council’s working party, the EMWP, …") is not the subject.
+                .filter(|m| {
+                    m.end <= h.start
+                        && ok(m)
+                        && !is_reporter(text, res, m)
+                        && !text[m.end..].starts_with("’s")
+                        && !text[m.end..].starts_with("'s")
+                })
                 .map(|m| (*m).clone())
                 .take(1)
                 .collect(),
@@ -754,17 +777,12 @@ fn left(
     let rel = sent.toks.iter().rev().find(|t| {
         t.start >= cs && t.end <= pos && matches!(t.text(text), "which" | "who" | "that")
     });
-    if let Some(r) = rel {
-        if !sent.ms.iter().any(|m| m.start >= r.end && m.end <= pos) {
-            if let Some(m) = sent
-                .ms
-                .iter()
-                .rev()
-                .find(|m| m.end <= r.start && ok(m) && !is_reporter(text, res, m))
-            {
-                return vec![(*m).clone()];
-            }
-        }
+    if let Some(r) = rel
+        && !sent.ms.iter().any(|m| m.start >= r.end && m.end <= pos)
+        && let Some(m) =
+            sent.ms.iter().rev().find(|m| m.end <= r.start && ok(m) && !is_reporter(text, res, m))
+    {
+        return vec![(*m).clone()];
     }
     // Right after a parenthesis ("X (Long Name) structure within …"): the clause before it.
     if ci >= 2 && text[..cs].trim_end().ends_with(')') {
@@ -777,12 +795,11 @@ fn left(
     let possessive_pronoun = sent.toks.iter().any(|t| {
         t.start >= cs && t.end <= pos && matches!(t.text(text), "its" | "their" | "Its" | "Their")
     });
-    if possessive_pronoun {
-        if let Some(m) =
+    if possessive_pronoun
+        && let Some(m) =
             sent.ms.iter().rev().find(|m| m.end <= pos && ok(m) && !is_reporter(text, res, m))
-        {
-            return vec![(*m).clone()];
-        }
+    {
+        return vec![(*m).clone()];
     }
     // "I", "we", "he" before the trigger: the person speaking, in office.
     let pron = sent.toks.iter().any(|t| {
@@ -790,10 +807,8 @@ fn left(
             && t.end <= pos
             && matches!(t.text(text), "I" | "we" | "We" | "he" | "He" | "she" | "She")
     });
-    if pron {
-        if let Some(sp) = carry.speaker.clone().filter(|m| ok(m)) {
-            return vec![sp];
-        }
+    if pron && let Some(sp) = carry.speaker.clone().filter(|m| ok(m)) {
+        return vec![sp];
     }
     Vec::new()
 }
@@ -826,8 +841,17 @@ fn right<'a>(
         k += 1;
     }
     let limit = limit.min(pos + 160);
+    // Halves of a hyphenated pair ("the Italy-Albania protocol") are not
+    // arguments on their own.
+    let compound_half = |m: &Ment| {
+        let after = text[m.end..].starts_with(['-', '–'])
+            && sent.ms.iter().any(|n| n.start > m.end && n.start <= m.end + 3);
+        let before = text[..m.start].ends_with(['-', '–'])
+            && sent.ms.iter().any(|n| n.end < m.start && n.end + 3 >= m.start);
+        after || before
+    };
     let cand = sent.ms.iter().find(|m| {
-        m.start >= pos && m.end <= limit && kind_ok(m, types) && {
+        m.start >= pos && m.end <= limit && kind_ok(m, types) && !compound_half(m) && {
             preps.is_empty() || {
                 let gap = text[pos..m.start].to_lowercase();
                 let words: Vec<&str> =
@@ -861,7 +885,10 @@ fn right<'a>(
             let g = gap.trim();
             let joined = matches!(
                 g,
-                "," | "and"
+                ", as well as"
+                    | ", as well as the"
+                    | ","
+                    | "and"
                     | ", and"
                     | "or"
                     | "as well as"
@@ -943,7 +970,7 @@ fn pair(
         }
         // The pair must be near the trigger: right after it ("between A and B")
         // or before it in the same sentence ("A and B signed").
-        let d = if b.end <= h.start {
+        let d = if b.end <= h.start && !h.rule.pair_after {
             h.start - b.end
         } else if a.start >= h.end {
             a.start - h.end
@@ -1001,8 +1028,9 @@ fn pick_date(
         .iter()
         .filter(|d| d.start >= sent.start && d.end <= sent.end)
         .filter(|d| {
-            let before = text[..d.start].trim_end().to_lowercase();
-            rel == RelationKind::Funds || !before.ends_with(" for")
+            // Only the word before the date matters; never copy the text before it.
+            let before = text[..d.start].trim_end();
+            rel == RelationKind::Funds || !(before.ends_with(" for") || before.ends_with(" For"))
         })
         .collect();
     if cands.is_empty() {
@@ -1093,9 +1121,8 @@ fn money_relations(
     out: &mut Vec<Relation>,
 ) {
     let text = facts.doc.text.as_str();
-    let lower = text[sent.start..sent.end].to_lowercase();
     // An amount is itself a money word; prices and fees are not funding.
-    if any_cue(&lower, &res.lexicon.money_exclude) {
+    if res.cues.money_exclude.any(&text[sent.start..sent.end], false) {
         return;
     }
     let recipient_ok = |m: &Ment| {
@@ -1152,12 +1179,24 @@ fn money_relations(
         if let Some(next) = facts.amounts.iter().find(|b| b.start > a.end && b.start < limit) {
             limit = next.start;
         }
-        let mut recipients: Vec<&Ment> = Vec::new();
-        if let Some(first) = sent
+        // "€8 million from the X instrument will pay for …": X is the funder.
+        let from_funder = sent
             .ms
             .iter()
-            .find(|m| m.start >= a.end && m.end <= limit.min(a.end + 120) && recipient_ok(m))
-        {
+            .find(|m| {
+                m.start >= a.end && {
+                    let g = text[a.end..m.start].trim();
+                    g == "from the" || g == "from"
+                }
+            })
+            .filter(|m| funder_ok(m));
+        let mut recipients: Vec<&Ment> = Vec::new();
+        if let Some(first) = sent.ms.iter().find(|m| {
+            m.start >= a.end
+                && m.end <= limit.min(a.end + 160)
+                && recipient_ok(m)
+                && from_funder.is_none_or(|f| f.start != m.start)
+        }) {
             recipients.push(first);
             let mut last = *first;
             for m in sent.ms.iter().filter(|m| m.start > first.start && m.end <= limit) {
@@ -1183,18 +1222,21 @@ fn money_relations(
         if recipients.is_empty() {
             continue;
         }
-        let funder = sent
-            .ms
-            .iter()
-            .rev()
-            .find(|m| {
-                m.end <= a.start
-                    && a.start - m.end < 70
-                    && funder_ok(m)
-                    && !recipients.iter().any(|r| r.entity == m.entity)
-                    && !is_reporter(text, res, m)
-            })
+        let funder = from_funder
             .map(|m| (*m).clone())
+            .or_else(|| {
+                sent.ms
+                    .iter()
+                    .rev()
+                    .find(|m| {
+                        m.end <= a.start
+                            && a.start - m.end < 70
+                            && funder_ok(m)
+                            && !recipients.iter().any(|r| r.entity == m.entity)
+                            && !is_reporter(text, res, m)
+                    })
+                    .map(|m| (*m).clone())
+            })
             .or_else(|| after_word(text, sent, a.end, &["by"], &funder_ok).into_iter().next())
             .or_else(|| default_eu(res, a.start));
         let Some(funder) = funder else { continue };

@@ -164,6 +164,10 @@ pub(crate) struct Lexicon {
     /// Lower-case nouns after or before a name that make it an NGO ("group", "charity").
     #[serde(default)]
     pub(crate) group_nouns: Vec<String>,
+    /// Lower-case nouns naming an organisation's own body after a possessive
+    /// ("Frontex's management board" → Frontex Management Board).
+    #[serde(default)]
+    pub(crate) body_nouns: Vec<String>,
     /// Capitalised words that belong to a title, not to a name ("Home", "Affairs").
     #[serde(default)]
     pub(crate) title_words: Vec<String>,
@@ -231,6 +235,10 @@ pub(crate) struct RuleSpec {
     /// Whether the sentence must contain a money word or amount.
     #[serde(default)]
     pub(crate) needs_money: bool,
+    /// For `pair`: only a pair after the trigger counts ("a meeting between A
+    /// and B", not "A and B at its meeting").
+    #[serde(default)]
+    pub(crate) pair_after: bool,
     /// Whether the rule only fires when the sentence has an agreement word.
     #[serde(default)]
     pub(crate) needs_words: Vec<String>,
@@ -318,7 +326,101 @@ pub(crate) struct Rule {
     pub(crate) object_body: bool,
     pub(crate) subject_body: bool,
     pub(crate) needs_money: bool,
+    pub(crate) pair_after: bool,
     pub(crate) needs_words: Vec<String>,
+}
+
+/// A word list compiled into one automaton, for "does this text hold one of
+/// these words" tests at word boundaries.
+#[derive(Debug, Clone)]
+pub(crate) struct CueSet {
+    ac: AhoCorasick,
+    /// Per pattern: whether it is a prefix (`fund*`: any word ending).
+    prefix: Vec<bool>,
+    /// Per pattern: whether it is the capitalised form of a lower-case cue,
+    /// which only counts at the start of the searched text ("Could …").
+    capital: Vec<bool>,
+}
+
+impl CueSet {
+    /// Compiles `list`. Case-sensitive sets match the cue as written (so "may"
+    /// does not match the month "May") plus its capitalised form at the start.
+    fn new(list: &[String], case_sensitive: bool) -> Result<CueSet, aho_corasick::BuildError> {
+        let mut pats = Vec::new();
+        let mut prefix = Vec::new();
+        let mut capital = Vec::new();
+        for cue in list {
+            let (text, pre) = match cue.strip_suffix('*') {
+                Some(p) => (p.to_owned(), true),
+                None => (cue.clone(), false),
+            };
+            if text.is_empty() {
+                continue;
+            }
+            pats.push(text.clone());
+            prefix.push(pre);
+            capital.push(false);
+            if case_sensitive && text.starts_with(|c: char| c.is_lowercase()) {
+                let mut cap = text.clone();
+                if let Some(f) = cap.get_mut(0..1) {
+                    f.make_ascii_uppercase();
+                }
+                pats.push(cap);
+                prefix.push(pre);
+                capital.push(true);
+            }
+        }
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(!case_sensitive)
+            .match_kind(MatchKind::Standard)
+            .build(&pats)?;
+        Ok(CueSet { ac, prefix, capital })
+    }
+
+    /// Word-bounded matches in `hay` as byte ranges; capitalised forms of
+    /// case-sensitive cues only at offset 0 when `start_ok`.
+    pub(crate) fn matches<'h>(
+        &'h self,
+        hay: &'h str,
+        start_ok: bool,
+    ) -> impl Iterator<Item = (usize, usize)> + 'h {
+        self.ac.find_overlapping_iter(hay).filter_map(move |m| {
+            let i = m.pattern().as_usize();
+            let (a, b) = (m.start(), m.end());
+            let before = hay[..a].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let after =
+                self.prefix[i] || hay[b..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            let cap_ok = !self.capital[i] || (start_ok && a == 0);
+            (before && after && cap_ok).then_some((a, b))
+        })
+    }
+
+    /// Whether `hay` holds one of the cues.
+    pub(crate) fn any(&self, hay: &str, start_ok: bool) -> bool {
+        self.matches(hay, start_ok).next().is_some()
+    }
+}
+
+/// The lexicon's word lists, compiled once.
+#[derive(Debug, Clone)]
+pub(crate) struct Cues {
+    pub(crate) hypothetical: CueSet,
+    pub(crate) cancel_after: CueSet,
+    pub(crate) money: CueSet,
+    pub(crate) money_exclude: CueSet,
+    pub(crate) meeting: CueSet,
+}
+
+impl Cues {
+    fn new(lx: &Lexicon) -> Result<Cues, aho_corasick::BuildError> {
+        Ok(Cues {
+            hypothetical: CueSet::new(&lx.hypothetical, true)?,
+            cancel_after: CueSet::new(&lx.cancel_after, false)?,
+            money: CueSet::new(&lx.money_words, false)?,
+            money_exclude: CueSet::new(&lx.money_exclude, false)?,
+            meeting: CueSet::new(&lx.meeting_words, false)?,
+        })
+    }
 }
 
 /// One trigger phrase of the trigger automaton.
@@ -352,6 +454,12 @@ pub struct Resources {
     pub(crate) cue_kinds: Vec<EntityKind>,
     /// Index of the European Union entry.
     pub(crate) eu: Option<usize>,
+    /// Compiled word lists.
+    pub(crate) cues: Cues,
+    /// Demonym → entry, for exact lookups of single words.
+    pub(crate) demonyms: HashMap<String, usize>,
+    /// Every gazetteer surface string, for "is this a known name" tests.
+    pub(crate) surface_set: std::collections::HashSet<String>,
 }
 
 /// A file handed to the loader: its name (for diagnostics) and its text.
@@ -443,6 +551,9 @@ impl Resources {
             cue_ac: empty_ac(),
             cue_kinds: Vec::new(),
             eu: None,
+            cues: Cues::new(&Lexicon::default()).expect("empty word lists build"),
+            demonyms: HashMap::new(),
+            surface_set: std::collections::HashSet::new(),
         }
     }
 
@@ -824,6 +935,7 @@ fn build(
                 object_body: spec.object_body,
                 subject_body: spec.subject_body,
                 needs_money: spec.needs_money,
+                pair_after: spec.pair_after,
                 needs_words: spec.needs_words.iter().map(|p| p.to_lowercase()).collect(),
             });
             for t in &spec.triggers {
@@ -857,6 +969,13 @@ fn build(
             })
     };
     let surface_texts: Vec<String> = b.surfaces.iter().map(|s| s.text.clone()).collect();
+    let surface_set = surface_texts.iter().cloned().collect();
+    let demonyms = b
+        .surfaces
+        .iter()
+        .filter(|s| s.kind == SurfaceKind::Demonym)
+        .map(|s| (s.text.clone(), s.entry))
+        .collect();
     let gazetteer_ac = ci(&surface_texts)?;
     let trigger_ac = ci(&trigger_texts)?;
     let mut role_texts = Vec::new();
@@ -888,6 +1007,11 @@ fn build(
     }
     let cue_ac = ci(&cue_texts)?;
     let eu = b.by_id.get(&EntityId::from_name("European Union")).copied();
+    let cues = Cues::new(&lexicon).map_err(|e| ResourceError::Parse {
+        path: PathBuf::from("ontology/patterns.toml"),
+        line: 1,
+        message: format!("cannot build word-list automaton: {e}"),
+    })?;
     tracing::debug!(
         entities = b.entries.len(),
         surfaces = b.surfaces.len(),
@@ -909,6 +1033,9 @@ fn build(
             cue_ac,
             cue_kinds,
             eu,
+            cues,
+            demonyms,
+            surface_set,
         },
         diags,
     ))
@@ -927,6 +1054,7 @@ fn merge_lexicon(into: &mut Lexicon, from: Lexicon) {
     into.meeting_words.extend(from.meeting_words);
     into.project_nouns.extend(from.project_nouns);
     into.group_nouns.extend(from.group_nouns);
+    into.body_nouns.extend(from.body_nouns);
     into.title_words.extend(from.title_words);
     into.honorifics.extend(from.honorifics);
     into.role.extend(from.role);

@@ -41,10 +41,8 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
         } else if c == '-' && prev_alnum {
             // An inner hyphen continues the word only when a letter or digit follows.
             let next_alnum = text[i + 1..].chars().next().is_some_and(char::is_alphanumeric);
-            if !next_alnum {
-                if let Some(s) = start.take() {
-                    out.push(Tok { start: s, end: i });
-                }
+            if !next_alnum && let Some(s) = start.take() {
+                out.push(Tok { start: s, end: i });
             }
         } else if let Some(s) = start.take() {
             out.push(Tok { start: s, end: i });
@@ -109,8 +107,8 @@ impl Clauses {
         let mut starts = vec![start];
         let mut hard = vec![true];
         let s = &text[start..end];
-        let mut iter = s.char_indices().peekable();
-        while let Some((i, c)) = iter.next() {
+        let iter = s.char_indices().peekable();
+        for (i, c) in iter {
             let abs = start + i;
             let is_break = match c {
                 ',' | ';' | ':' | '(' | ')' | '—' => true,
