@@ -18,6 +18,7 @@ use migraph::extract;
 use migraph::ingest::IngestConfig;
 use migraph::model::{EntityKind, IsoDate, KnowledgeGraph, RelationKind};
 use migraph::pipeline::{self, BuildConfig, OntologySource};
+use migraph::push::{self, Auth, Protocol, PushConfig, PushError, PushEvent, PushState};
 use migraph::serve::{self, ServeConfig};
 use migraph::store::{GraphStore, RdfDumpFormat, ResultFormat};
 
@@ -163,6 +164,48 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Publish the store's named graphs to a remote triple store (GraphDB, Virtuoso,
+    /// Neptune, Stardog, QLever, Oxigraph) with the W3C Graph Store Protocol or SPARQL
+    /// Update.
+    ///
+    /// Each graph is replaced on the server, so pushing twice changes nothing. The store
+    /// is opened read-only (`serve` may keep running). Credentials come from the
+    /// environment: MIGRAPH_PUSH_PASSWORD for --user, otherwise MIGRAPH_PUSH_TOKEN as a
+    /// Bearer token. Exits with 1 and lists the graphs to push again when some failed.
+    #[command(
+        after_help = "Examples:\n  migraph push http://localhost:7200/repositories/kg/rdf-graphs/service --user admin\n  migraph push http://localhost:8890/sparql-auth --protocol update --user dba --digest\n  migraph push https://qlever.example.org/ --protocol update --only-changed"
+    )]
+    Push {
+        /// Graph store service URL (gsp) or update endpoint URL (update).
+        endpoint: String,
+        /// How graphs are written: gsp (PUT/POST per graph) or update (DROP + INSERT DATA).
+        #[arg(long, value_enum, default_value_t = PushProtocol::Gsp)]
+        protocol: PushProtocol,
+        /// User for HTTP Basic authentication (Digest with --digest); the password is
+        /// read from MIGRAPH_PUSH_PASSWORD.
+        #[arg(long)]
+        user: Option<String>,
+        /// Use HTTP Digest instead of Basic (Virtuoso's -auth endpoints).
+        #[arg(long, requires = "user")]
+        digest: bool,
+        /// Rename graphs under https://w3id.org/migraph/ to this prefix on the server.
+        #[arg(long)]
+        graph_prefix: Option<String>,
+        /// Send only the graphs changed since the last successful push to this endpoint.
+        #[arg(long)]
+        only_changed: bool,
+        /// Most triples per request.
+        #[arg(long, default_value_t = migraph::push::DEFAULT_CHUNK_TRIPLES)]
+        chunk_triples: usize,
+        /// Retries of a request after a server error or a lost connection.
+        #[arg(long, default_value_t = migraph::push::DEFAULT_RETRIES)]
+        retries: u32,
+        /// Longest time one request may take, in seconds.
+        #[arg(long, default_value_t = migraph::push::DEFAULT_TIMEOUT.as_secs())]
+        timeout: u64,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Serve the store over the SPARQL 1.1 Protocol (read-only by default).
     #[command(
         after_help = "Examples:\n  migraph serve\n  curl 'http://127.0.0.1:7878/query?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'"
@@ -204,6 +247,15 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+}
+
+/// `--protocol` of `migraph push`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PushProtocol {
+    /// SPARQL 1.1 Graph Store HTTP Protocol.
+    Gsp,
+    /// SPARQL 1.1 Update.
+    Update,
 }
 
 #[derive(Debug, Args)]
@@ -378,6 +430,49 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
             };
             serve::run(graph_store, config).context("running the SPARQL server")
         }
+        Command::Push {
+            endpoint,
+            protocol,
+            user,
+            digest,
+            graph_prefix,
+            only_changed,
+            chunk_triples,
+            retries,
+            timeout,
+            store,
+        } => {
+            let graph_store = open_existing_store(&store.store, true)?;
+            let auth = match user {
+                Some(user) => {
+                    let password = std::env::var("MIGRAPH_PUSH_PASSWORD").map_err(|_| {
+                        BadInput("--user needs the password in MIGRAPH_PUSH_PASSWORD".into())
+                    })?;
+                    if digest {
+                        Auth::Digest { user, password }
+                    } else {
+                        Auth::Basic { user, password }
+                    }
+                }
+                None => match std::env::var("MIGRAPH_PUSH_TOKEN") {
+                    Ok(token) => Auth::Bearer(token),
+                    Err(_) => Auth::None,
+                },
+            };
+            let mut config = PushConfig::new(endpoint);
+            config.protocol = match protocol {
+                PushProtocol::Gsp => Protocol::Gsp,
+                PushProtocol::Update => Protocol::Update,
+            };
+            config.auth = auth;
+            config.graph_prefix = graph_prefix;
+            config.only_changed = only_changed;
+            config.chunk_triples = chunk_triples;
+            config.retries = retries;
+            config.timeout = Duration::from_secs(timeout);
+            config.state_file = Some(PushState::path_in(&store.store));
+            run_push(&graph_store, &config, quiet)
+        }
         Command::Remove { docs, store } => {
             let graph_store = open_existing_store(&store.store, false)?;
             let mut missing = Vec::new();
@@ -415,6 +510,56 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+#[expect(
+    clippy::print_stdout,
+    reason = "the summary and the graphs to push again are the command's output"
+)]
+fn run_push(store: &GraphStore, config: &PushConfig, quiet: bool) -> Result<()> {
+    let bar = progress_bar(quiet);
+    let result = push::push(store, config, &mut |event| match event {
+        PushEvent::Started { graphs } => bar.set_length(graphs as u64),
+        PushEvent::GraphSent { .. } | PushEvent::GraphSkipped { .. } => bar.inc(1),
+        PushEvent::GraphFailed { graph, error } => {
+            bar.inc(1);
+            bar.println(format!("migraph: {graph} not pushed: {error}"));
+        }
+        PushEvent::Retrying { graph, attempt, delay, reason } => {
+            bar.println(format!("migraph: retry {attempt} of {graph} in {delay:?}: {reason}"));
+        }
+        _ => {}
+    });
+    bar.finish_and_clear();
+    match result {
+        Ok(summary) => {
+            if !quiet {
+                println!(
+                    "pushed {} graphs ({} triples, {} bytes, {} requests) to {}; {} unchanged, {} removed",
+                    summary.graphs_sent,
+                    summary.triples,
+                    summary.bytes,
+                    summary.requests,
+                    config.endpoint,
+                    summary.graphs_skipped,
+                    summary.graphs_deleted
+                );
+            }
+            Ok(())
+        }
+        Err(PushError::Incomplete { summary, first_error, .. }) => {
+            // The graphs to push again, one per line on stdout, for scripts.
+            for graph in &summary.failed {
+                println!("{graph}");
+            }
+            Err(anyhow::anyhow!(
+                "push incomplete: {} graph(s) failed, {} sent; first error: {first_error}",
+                summary.failed.len(),
+                summary.graphs_sent
+            ))
+        }
+        Err(err) => Err(err).context("pushing the store"),
     }
 }
 
