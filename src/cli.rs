@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use migraph::diagnostic::Diagnostic;
 use migraph::eval;
+use migraph::export::gexf::EdgeTypes;
 use migraph::export::{self, GraphFormat, ViewOptions};
 use migraph::extract;
 use migraph::ingest::IngestConfig;
@@ -318,6 +319,11 @@ struct ViewArgs {
     /// One edge per statement instead of one per (subject, relation, object).
     #[arg(long)]
     multi: bool,
+    /// GEXF only: write cooperatesWith and meetsWith as undirected edges of a mixed
+    /// graph (Gephi reads it; networkx does not). By default every edge is directed and
+    /// symmetric ones carry the attribute directed=false.
+    #[arg(long)]
+    mixed: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -965,7 +971,10 @@ fn run_export(
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
     match graph_format {
-        GraphFormat::Gexf => export::write_gexf(&projection, &mut sink)?,
+        GraphFormat::Gexf => {
+            let edges = if view.mixed { EdgeTypes::Mixed } else { EdgeTypes::Directed };
+            export::gexf::write_gexf_with(&projection, &mut sink, edges)?
+        }
         GraphFormat::Graphml => export::write_graphml(&projection, &mut sink)?,
         GraphFormat::Dot => export::write_dot(&projection, &mut sink)?,
         GraphFormat::Csv => unreachable!("handled above"),
