@@ -13,11 +13,13 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use migraph::diagnostic::Diagnostic;
 use migraph::eval;
+use migraph::export::gexf::EdgeTypes;
 use migraph::export::{self, GraphFormat, ViewOptions};
 use migraph::extract;
 use migraph::ingest::IngestConfig;
 use migraph::model::{EntityKind, IsoDate, KnowledgeGraph, RelationKind};
 use migraph::pipeline::{self, BuildConfig, OntologySource};
+use migraph::push::{self, Auth, Protocol, PushConfig, PushError, PushEvent, PushState};
 use migraph::serve::{self, ServeConfig};
 use migraph::store::{GraphStore, RdfDumpFormat, ResultFormat};
 
@@ -47,8 +49,11 @@ pub(crate) struct Cli {
 impl Cli {
     /// The log filter implied by -q / -v.
     pub(crate) fn log_level(&self) -> &'static str {
+        // A server's request log and "listening on" line are its output.
+        let serving = matches!(self.command, Command::Serve { .. });
         match (self.quiet, self.verbose) {
             (true, _) => "error",
+            (false, 0) if serving => "info",
             (false, 0) => "warn",
             (false, 1) => "info",
             (false, 2) => "debug",
@@ -160,6 +165,48 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Publish the store's named graphs to a remote triple store (GraphDB, Virtuoso,
+    /// Neptune, Stardog, QLever, Oxigraph) with the W3C Graph Store Protocol or SPARQL
+    /// Update.
+    ///
+    /// Each graph is replaced on the server, so pushing twice changes nothing. The store
+    /// is opened read-only (`serve` may keep running). Credentials come from the
+    /// environment: MIGRAPH_PUSH_PASSWORD for --user, otherwise MIGRAPH_PUSH_TOKEN as a
+    /// Bearer token. Exits with 1 and lists the graphs to push again when some failed.
+    #[command(
+        after_help = "Examples:\n  migraph push http://localhost:7200/repositories/kg/rdf-graphs/service --user admin\n  migraph push http://localhost:8890/sparql-auth --protocol update --user dba --digest\n  migraph push https://qlever.example.org/ --protocol update --only-changed"
+    )]
+    Push {
+        /// Graph store service URL (gsp) or update endpoint URL (update).
+        endpoint: String,
+        /// How graphs are written: gsp (PUT/POST per graph) or update (DROP + INSERT DATA).
+        #[arg(long, value_enum, default_value_t = PushProtocol::Gsp)]
+        protocol: PushProtocol,
+        /// User for HTTP Basic authentication (Digest with --digest); the password is
+        /// read from MIGRAPH_PUSH_PASSWORD.
+        #[arg(long)]
+        user: Option<String>,
+        /// Use HTTP Digest instead of Basic (Virtuoso's -auth endpoints).
+        #[arg(long, requires = "user")]
+        digest: bool,
+        /// Rename graphs under https://w3id.org/migraph/ to this prefix on the server.
+        #[arg(long)]
+        graph_prefix: Option<String>,
+        /// Send only the graphs changed since the last successful push to this endpoint.
+        #[arg(long)]
+        only_changed: bool,
+        /// Most triples per request.
+        #[arg(long, default_value_t = migraph::push::DEFAULT_CHUNK_TRIPLES)]
+        chunk_triples: usize,
+        /// Retries of a request after a server error or a lost connection.
+        #[arg(long, default_value_t = migraph::push::DEFAULT_RETRIES)]
+        retries: u32,
+        /// Longest time one request may take, in seconds.
+        #[arg(long, default_value_t = migraph::push::DEFAULT_TIMEOUT.as_secs())]
+        timeout: u64,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Serve the store over the SPARQL 1.1 Protocol (read-only by default).
     #[command(
         after_help = "Examples:\n  migraph serve\n  curl 'http://127.0.0.1:7878/query?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'"
@@ -201,6 +248,15 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+}
+
+/// `--protocol` of `migraph push`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PushProtocol {
+    /// SPARQL 1.1 Graph Store HTTP Protocol.
+    Gsp,
+    /// SPARQL 1.1 Update.
+    Update,
 }
 
 #[derive(Debug, Args)]
@@ -263,6 +319,11 @@ struct ViewArgs {
     /// One edge per statement instead of one per (subject, relation, object).
     #[arg(long)]
     multi: bool,
+    /// GEXF only: write cooperatesWith and meetsWith as undirected edges of a mixed
+    /// graph (Gephi reads it; networkx does not). By default every edge is directed and
+    /// symmetric ones carry the attribute directed=false.
+    #[arg(long)]
+    mixed: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -375,6 +436,49 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
             };
             serve::run(graph_store, config).context("running the SPARQL server")
         }
+        Command::Push {
+            endpoint,
+            protocol,
+            user,
+            digest,
+            graph_prefix,
+            only_changed,
+            chunk_triples,
+            retries,
+            timeout,
+            store,
+        } => {
+            let graph_store = open_existing_store(&store.store, true)?;
+            let auth = match user {
+                Some(user) => {
+                    let password = std::env::var("MIGRAPH_PUSH_PASSWORD").map_err(|_| {
+                        BadInput("--user needs the password in MIGRAPH_PUSH_PASSWORD".into())
+                    })?;
+                    if digest {
+                        Auth::Digest { user, password }
+                    } else {
+                        Auth::Basic { user, password }
+                    }
+                }
+                None => match std::env::var("MIGRAPH_PUSH_TOKEN") {
+                    Ok(token) => Auth::Bearer(token),
+                    Err(_) => Auth::None,
+                },
+            };
+            let mut config = PushConfig::new(endpoint);
+            config.protocol = match protocol {
+                PushProtocol::Gsp => Protocol::Gsp,
+                PushProtocol::Update => Protocol::Update,
+            };
+            config.auth = auth;
+            config.graph_prefix = graph_prefix;
+            config.only_changed = only_changed;
+            config.chunk_triples = chunk_triples;
+            config.retries = retries;
+            config.timeout = Duration::from_secs(timeout);
+            config.state_file = Some(PushState::path_in(&store.store));
+            run_push(&graph_store, &config, quiet)
+        }
         Command::Remove { docs, store } => {
             let graph_store = open_existing_store(&store.store, false)?;
             let mut missing = Vec::new();
@@ -412,6 +516,56 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+#[expect(
+    clippy::print_stdout,
+    reason = "the summary and the graphs to push again are the command's output"
+)]
+fn run_push(store: &GraphStore, config: &PushConfig, quiet: bool) -> Result<()> {
+    let bar = progress_bar(quiet);
+    let result = push::push(store, config, &mut |event| match event {
+        PushEvent::Started { graphs } => bar.set_length(graphs as u64),
+        PushEvent::GraphSent { .. } | PushEvent::GraphSkipped { .. } => bar.inc(1),
+        PushEvent::GraphFailed { graph, error } => {
+            bar.inc(1);
+            bar.println(format!("migraph: {graph} not pushed: {error}"));
+        }
+        PushEvent::Retrying { graph, attempt, delay, reason } => {
+            bar.println(format!("migraph: retry {attempt} of {graph} in {delay:?}: {reason}"));
+        }
+        _ => {}
+    });
+    bar.finish_and_clear();
+    match result {
+        Ok(summary) => {
+            if !quiet {
+                println!(
+                    "pushed {} graphs ({} triples, {} bytes, {} requests) to {}; {} unchanged, {} removed",
+                    summary.graphs_sent,
+                    summary.triples,
+                    summary.bytes,
+                    summary.requests,
+                    config.endpoint,
+                    summary.graphs_skipped,
+                    summary.graphs_deleted
+                );
+            }
+            Ok(())
+        }
+        Err(PushError::Incomplete { summary, first_error, .. }) => {
+            // The graphs to push again, one per line on stdout, for scripts.
+            for graph in &summary.failed {
+                println!("{graph}");
+            }
+            Err(anyhow::anyhow!(
+                "push incomplete: {} graph(s) failed, {} sent; first error: {first_error}",
+                summary.failed.len(),
+                summary.graphs_sent
+            ))
+        }
+        Err(err) => Err(err).context("pushing the store"),
     }
 }
 
@@ -581,21 +735,16 @@ fn print_summary(
     println!("done in {:.2}s", elapsed.as_secs_f64());
 }
 
-fn run_extract(
+/// Reads and extracts `paths` on all cores (no store), calling `sink` per file in
+/// input order, then prints the diagnostics.
+fn extract_each(
     paths: &[PathBuf],
-    format: ExtractFormat,
-    explain: bool,
     options: &ExtractArgs,
+    mut sink: impl FnMut(pipeline::Processed),
 ) -> Result<()> {
     let inputs = collect(paths)?;
     let resources = load_resources(options)?;
     let config = IngestConfig { date: options.date };
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    if let ExtractFormat::Tsv = format {
-        eval::write_header(&mut out)?;
-    }
-    let mut failure: Option<io::Error> = None;
     let mut diagnostics = Vec::new();
     pipeline::process_files(
         &inputs,
@@ -603,26 +752,44 @@ fn run_extract(
         &resources,
         jobs(options),
         |_| false,
-        |processed| {
-            diagnostics.extend(processed.diagnostics);
-            if failure.is_some() {
-                return;
-            }
-            let entities = &processed.extraction.entities;
-            let res = match format {
-                ExtractFormat::Tsv => eval::write_rows(
-                    &mut out,
-                    &eval::relations_to_rows(&processed.extraction.relations, entities),
-                    explain,
-                ),
-                ExtractFormat::Jsonl => write_jsonl(&mut out, &processed.extraction, explain),
-            };
-            if let Err(err) = res {
-                failure = Some(err);
-            }
+        |mut processed| {
+            diagnostics.append(&mut processed.diagnostics);
+            sink(processed);
         },
     );
     report(&diagnostics);
+    Ok(())
+}
+
+fn run_extract(
+    paths: &[PathBuf],
+    format: ExtractFormat,
+    explain: bool,
+    options: &ExtractArgs,
+) -> Result<()> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if let ExtractFormat::Tsv = format {
+        eval::write_header(&mut out)?;
+    }
+    let mut failure: Option<io::Error> = None;
+    extract_each(paths, options, |processed| {
+        if failure.is_some() {
+            return;
+        }
+        let extraction = &processed.extraction;
+        let res = match format {
+            ExtractFormat::Tsv => eval::write_rows(
+                &mut out,
+                &eval::relations_to_rows(&extraction.relations, &extraction.entities),
+                explain,
+            ),
+            ExtractFormat::Jsonl => write_jsonl(&mut out, extraction, explain),
+        };
+        if let Err(err) = res {
+            failure = Some(err);
+        }
+    })?;
     if let Some(err) = failure {
         return Err(err).context("writing to stdout");
     }
@@ -690,26 +857,11 @@ fn run_eval(
         gold_rows.extend(eval::read_rows(path).map_err(|e| BadInput(e.to_string()))?);
     }
     let aliases = eval::read_aliases(aliases).map_err(|e| BadInput(e.to_string()))?;
-    let inputs = collect(paths)?;
-    let resources = load_resources(options)?;
-    let config = IngestConfig { date: options.date };
     let mut pred = Vec::new();
-    let mut diagnostics = Vec::new();
-    pipeline::process_files(
-        &inputs,
-        &config,
-        &resources,
-        jobs(options),
-        |_| false,
-        |processed| {
-            diagnostics.extend(processed.diagnostics);
-            pred.extend(eval::relations_to_rows(
-                &processed.extraction.relations,
-                &processed.extraction.entities,
-            ));
-        },
-    );
-    report(&diagnostics);
+    extract_each(paths, options, |processed| {
+        let extraction = &processed.extraction;
+        pred.extend(eval::relations_to_rows(&extraction.relations, &extraction.entities));
+    })?;
     let report = eval::score(&gold_rows, &pred, &aliases, None);
     let mut out = io::stdout().lock();
     out.write_all(report.render(verbose).as_bytes())?;
@@ -740,7 +892,10 @@ fn run_query(query: &str, format: Option<QueryFormat>, store: &Path) -> Result<(
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     graph_store.query(&text, format, &mut out).map_err(|e| match e {
-        migraph::store::StoreError::Query { .. } => anyhow::Error::new(BadInput(e.to_string())),
+        migraph::store::StoreError::Query { .. }
+        | migraph::store::StoreError::FormatMismatch { .. } => {
+            anyhow::Error::new(BadInput(e.to_string()))
+        }
         other => anyhow::Error::new(other),
     })?;
     out.flush()?;
@@ -816,7 +971,10 @@ fn run_export(
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
     match graph_format {
-        GraphFormat::Gexf => export::write_gexf(&projection, &mut sink)?,
+        GraphFormat::Gexf => {
+            let edges = if view.mixed { EdgeTypes::Mixed } else { EdgeTypes::Directed };
+            export::gexf::write_gexf_with(&projection, &mut sink, edges)?
+        }
         GraphFormat::Graphml => export::write_graphml(&projection, &mut sink)?,
         GraphFormat::Dot => export::write_dot(&projection, &mut sink)?,
         GraphFormat::Csv => unreachable!("handled above"),

@@ -11,5 +11,6 @@
 pub use migraph_core::{diagnostic, eval, export, extract, ingest, model};
 
 pub mod pipeline;
+pub mod push;
 pub mod serve;
 pub mod store;

@@ -71,7 +71,7 @@ async fn handle_read(state: &SharedState, request: &Parts) -> Result<Response, R
     };
     let keep_graphs = matches!(target, Target::Dataset);
     let body = render_blocking(state, move |store, out, _| {
-        let quads = store.graph_triples(name.as_ref())?.ok_or_else(|| {
+        let quads = store.graph_quads(name.as_ref())?.ok_or_else(|| {
             RequestError::NotFound(format!(
                 "no graph <{}> in the store",
                 name.as_ref().map(NamedNode::as_str).unwrap_or_default()

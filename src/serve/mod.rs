@@ -34,7 +34,9 @@ use tokio::sync::Semaphore;
 use crate::store::GraphStore;
 
 /// How the endpoint is served. There are no defaults here: the CLI states them.
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows whether a write token is set, never the token.
+#[derive(Clone)]
 pub struct ServeConfig {
     /// Address to listen on; port 0 picks a free port (logged at start).
     pub bind: SocketAddr,
@@ -51,6 +53,19 @@ pub struct ServeConfig {
     pub write_token: Option<String>,
 }
 
+impl std::fmt::Debug for ServeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServeConfig")
+            .field("bind", &self.bind)
+            .field("timeout", &self.timeout)
+            .field("max_concurrent", &self.max_concurrent)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("max_result_bytes", &self.max_result_bytes)
+            .field("write_token", &self.write_token.as_ref().map(|_| "<set>"))
+            .finish()
+    }
+}
+
 /// Errors that stop the server (request errors become HTTP statuses instead).
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -58,10 +73,10 @@ pub enum ServeError {
     #[error("invalid serve configuration: {0}")]
     Config(String),
     /// The async runtime could not start.
-    #[error("cannot start the async runtime: {0}")]
+    #[error("cannot start the async runtime")]
     Runtime(#[source] io::Error),
     /// The address could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}")]
     Bind {
         /// The address.
         addr: SocketAddr,
@@ -70,7 +85,7 @@ pub enum ServeError {
         source: io::Error,
     },
     /// Accepting or serving connections failed.
-    #[error("server failed: {0}")]
+    #[error("server failed")]
     Serve(#[source] io::Error),
 }
 

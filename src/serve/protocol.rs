@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use migraph_core::model::vocab::percent_decode;
 
-use crate::store::{QueryForm, ResultFormat, StoreError};
+use crate::store::{QueryForm, ResultFormat, StoreError, error_chain};
 
 /// Why a request failed; [`status_for`] maps each variant to one status code.
 #[derive(Debug, thiserror::Error)]
@@ -76,26 +76,27 @@ pub(crate) fn status_for(error: &RequestError) -> StatusCode {
 
 impl From<StoreError> for RequestError {
     fn from(error: StoreError) -> RequestError {
+        let message = error_chain(&error);
         match error {
-            StoreError::Query { .. } => RequestError::Syntax(error.to_string()),
+            StoreError::Query { .. } => RequestError::Syntax(message),
             StoreError::InvalidIri { .. } | StoreError::InvalidRdf { .. } => {
-                RequestError::BadRequest(error.to_string())
+                RequestError::BadRequest(message)
             }
-            StoreError::FormatMismatch { .. } => RequestError::NotAcceptable(error.to_string()),
-            StoreError::ReadOnly { .. } => RequestError::Forbidden(error.to_string()),
+            StoreError::FormatMismatch { .. } => RequestError::NotAcceptable(message),
+            StoreError::ReadOnly { .. } => RequestError::Forbidden(message),
             StoreError::Io(ref e) => {
                 match e.get_ref().and_then(|i| i.downcast_ref::<ResultTooLarge>()) {
                     Some(too_large) => RequestError::ResultTooLarge(too_large.limit),
-                    None => RequestError::Internal(error.to_string()),
+                    None => RequestError::Internal(message),
                 }
             }
             // A query that fails while evaluating (an unsupported SERVICE, a bad
             // custom function) is the client's to fix; storage trouble is ours.
             StoreError::QueryEvaluation(_) | StoreError::UpdateEvaluation(_) => {
-                RequestError::BadRequest(error.to_string())
+                RequestError::BadRequest(message)
             }
-            StoreError::Cancelled => RequestError::Internal(error.to_string()),
-            StoreError::Locked { .. }
+            StoreError::Cancelled
+            | StoreError::Locked { .. }
             | StoreError::Open { .. }
             | StoreError::Storage { .. }
             | StoreError::Ontology { .. }
@@ -103,7 +104,7 @@ impl From<StoreError> for RequestError {
             | StoreError::ForeignRelation { .. }
             | StoreError::MissingEntity { .. }
             | StoreError::DuplicateStatement { .. }
-            | StoreError::UnknownDocument { .. } => RequestError::Internal(error.to_string()),
+            | StoreError::UnknownDocument { .. } => RequestError::Internal(message),
         }
     }
 }

@@ -486,6 +486,13 @@ async fn serve_runs_on_a_socket_and_shuts_down() {
     server.await.unwrap().unwrap();
 }
 
+#[test]
+fn serve_config_debug_hides_the_token() {
+    let text = format!("{:?}", writable());
+    assert!(text.contains("write_token: Some(\"<set>\")"), "{text}");
+    assert!(!text.contains(TOKEN), "{text}");
+}
+
 #[tokio::test]
 async fn serve_rejects_unusable_configuration() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

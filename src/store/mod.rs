@@ -42,6 +42,10 @@ pub const ONTOLOGY_TTL: &str = include_str!("../../ontology/migraph.ttl");
 pub const SHAPES_TTL: &str = include_str!("../../ontology/shapes.ttl");
 
 /// Errors of store operations.
+///
+/// Variants that wrap another error expose it as [`std::error::Error::source`] and
+/// leave it out of their own message, so that printing the chain (`{err:#}` with
+/// anyhow, [`error_chain`]) says everything once.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// Another process holds the store's lock.
@@ -51,7 +55,7 @@ pub enum StoreError {
         path: PathBuf,
     },
     /// The store could not be opened.
-    #[error("cannot open store {}: {source}", path.display())]
+    #[error("cannot open store {}", path.display())]
     Open {
         /// The store directory.
         path: PathBuf,
@@ -66,7 +70,7 @@ pub enum StoreError {
         action: &'static str,
     },
     /// The storage layer failed.
-    #[error("storage error while {action}: {source}")]
+    #[error("storage error while {action}")]
     Storage {
         /// What the store was doing.
         action: &'static str,
@@ -97,10 +101,10 @@ pub enum StoreError {
         message: String,
     },
     /// The SPARQL query failed during evaluation.
-    #[error("query evaluation failed: {0}")]
+    #[error("query evaluation failed")]
     QueryEvaluation(#[source] QueryEvaluationError),
     /// The SPARQL update failed during evaluation.
-    #[error("update failed: {0}")]
+    #[error("update failed")]
     UpdateEvaluation(#[source] UpdateEvaluationError),
     /// The evaluation was cancelled (timeout).
     #[error("query cancelled")]
@@ -116,7 +120,7 @@ pub enum StoreError {
         expected: String,
     },
     /// Writing results or a dump failed.
-    #[error("cannot write output: {0}")]
+    #[error("cannot write output")]
     Io(#[from] io::Error),
     /// Data in the store does not have the shape migraph writes.
     #[error("corrupt store data at <{subject}>: {message}")]
@@ -172,6 +176,18 @@ pub enum StoreError {
         /// The parser's message.
         message: String,
     },
+}
+
+/// An error and its sources, joined by `: ` (for messages that go to a client).
+pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 /// Wraps a storage error with what the store was doing.
@@ -290,7 +306,8 @@ impl fmt::Debug for GraphStore {
 }
 
 impl GraphStore {
-    /// Opens (creating it if needed) the on-disk store at `path` for reading and writing.
+    /// Opens (creating it and its parent directories if needed) the on-disk store at
+    /// `path` for reading and writing.
     ///
     /// Only one process may hold a store open for writing.
     ///
@@ -298,6 +315,9 @@ impl GraphStore {
     /// [`StoreError::Locked`] when another process has it open; [`StoreError::Open`]
     /// for any other failure.
     pub fn open(path: &Path) -> Result<GraphStore, StoreError> {
+        // RocksDB creates the store directory but not its parents (`exports/store`).
+        std::fs::create_dir_all(path)
+            .map_err(|e| StoreError::Open { path: path.to_owned(), source: e.into() })?;
         let store = Store::open(path).map_err(|e| open_error(path, e))?;
         tracing::debug!(path = %path.display(), "opened store");
         Ok(GraphStore { store, path: Some(path.to_owned()), read_only: false })
@@ -555,9 +575,13 @@ impl GraphStore {
     /// [`StoreError::QueryEvaluation`] when it fails.
     pub fn update(&self, sparql: &str) -> Result<(), StoreError> {
         self.writable("run an update")?;
-        let prepared = oxigraph::sparql::SparqlEvaluator::new()
-            .parse_update(sparql)
-            .map_err(|e| StoreError::Query { what: "update", message: e.to_string() })?;
+        let prepared =
+            oxigraph::sparql::SparqlEvaluator::new().parse_update(sparql).map_err(|e| {
+                StoreError::Query {
+                    what: "update",
+                    message: query::readable_syntax_error(sparql, &e.to_string()),
+                }
+            })?;
         prepared.on_store(&self.store).execute().map_err(StoreError::UpdateEvaluation)
     }
 
@@ -585,11 +609,9 @@ impl GraphStore {
         let quads: Result<Vec<Quad>, StorageError> = match graph {
             Some(doc_id) => {
                 let doc = document_node(doc_id)?;
-                let known = self
-                    .store
-                    .contains_named_graph(doc.as_ref())
-                    .map_err(storage("looking up a document graph"))?;
-                if !known {
+                // A document from which nothing was read has a catalogue entry but
+                // no graph: it dumps as nothing rather than as unknown.
+                if self.document_hash(doc_id)?.is_none() {
                     return Err(StoreError::UnknownDocument { doc: doc_id.to_owned() });
                 }
                 self.store.quads_for_pattern(None, None, None, Some(doc.as_ref().into())).collect()
@@ -673,9 +695,9 @@ impl GraphStore {
         Ok(existed)
     }
 
-    /// Writes one graph (or the union of all graphs) as triples, for the Graph Store
-    /// Protocol; `None` when the named graph does not exist.
-    pub(crate) fn graph_triples(
+    /// The quads of one named graph, or of all graphs when `graph` is `None`, for the
+    /// Graph Store Protocol; `Ok(None)` when the named graph does not exist.
+    pub(crate) fn graph_quads(
         &self,
         graph: Option<&NamedNode>,
     ) -> Result<Option<Vec<Quad>>, StoreError> {
@@ -833,11 +855,12 @@ pub(crate) fn write_triples(
 
 /// Maps an open failure, recognising RocksDB's lock error.
 fn open_error(path: &Path, source: StorageError) -> StoreError {
-    // RocksDB reports a held lock as an I/O error on the `LOCK` file ("While lock
-    // file: …/LOCK: Resource temporarily unavailable", or "lock hold by current
-    // process"); there is no structured variant for it.
+    // RocksDB reports a held lock as an I/O error naming the lock file ("While lock
+    // file: …/LOCK: Resource temporarily unavailable" from another process, "lock
+    // hold by current process, … lock file: …/LOCK" from this one); there is no
+    // structured variant for it.
     let text = source.to_string();
-    if text.contains("LOCK") || text.to_ascii_lowercase().contains("lock hold") {
+    if text.contains("lock file") || text.contains("lock hold") {
         StoreError::Locked { path: path.to_owned() }
     } else {
         StoreError::Open { path: path.to_owned(), source }

@@ -250,11 +250,14 @@ impl ParsedQuery {
     /// Parses a SPARQL 1.1 query.
     ///
     /// # Errors
-    /// [`StoreError::Query`] with the parser's message (line and column).
+    /// [`StoreError::Query`] with the parser's message (line and column) and the
+    /// offending line marked.
     pub fn parse(sparql: &str) -> Result<ParsedQuery, StoreError> {
-        let query = spargebra::SparqlParser::new()
-            .parse_query(sparql)
-            .map_err(|e| StoreError::Query { what: "query", message: e.to_string() })?;
+        let query =
+            spargebra::SparqlParser::new().parse_query(sparql).map_err(|e| StoreError::Query {
+                what: "query",
+                message: readable_syntax_error(sparql, &e.to_string()),
+            })?;
         let form = match &query {
             spargebra::Query::Select { .. } => QueryForm::Select,
             spargebra::Query::Ask { .. } => QueryForm::Ask,
@@ -305,6 +308,36 @@ impl ParsedQuery {
         let expected = self.form.formats().iter().map(|f| f.name()).collect::<Vec<_>>().join(", ");
         Err(StoreError::FormatMismatch { form: self.form, format, expected })
     }
+}
+
+/// Shortens the parser's message and points at the error in the query text.
+///
+/// The parser lists every token it would have accepted, which can run to hundreds
+/// of characters of Unicode ranges; the list is cut, and the line the error is on
+/// is shown with a caret under the column (`error at LINE:COLUMN: …`).
+pub(crate) fn readable_syntax_error(sparql: &str, message: &str) -> String {
+    const MAX: usize = 160;
+    let mut text = match message.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{} …", &message[..cut]),
+        None => message.to_owned(),
+    };
+    let position = message
+        .strip_prefix("error at ")
+        .and_then(|rest| rest.split_once(':').zip(rest.split(':').nth(1)))
+        .and_then(|((line, _), column)| {
+            Some((line.parse::<usize>().ok()?, column.parse::<usize>().ok()?))
+        });
+    if let Some((line, column)) = position
+        && let Some(source) = sparql.lines().nth(line.saturating_sub(1))
+    {
+        let pad: String = source
+            .chars()
+            .take(column.saturating_sub(1))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        text.push_str(&format!("\n  {source}\n  {pad}^"));
+    }
+    text
 }
 
 /// What a query evaluation wrote.
@@ -461,6 +494,18 @@ mod tests {
         let text = err.to_string();
         assert!(text.starts_with("invalid SPARQL query: "), "{text}");
         assert!(text.contains("1:"), "the message names the line: {text}");
+    }
+
+    #[test]
+    fn readable_syntax_error_cuts_and_points() {
+        let long = format!("error at 2:3: expected one of {}", "\"x\", ".repeat(80));
+        let text = readable_syntax_error("SELECT *\nWH {", &long);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(lines[0].ends_with(" …") && lines[0].chars().count() < 170, "{text}");
+        assert_eq!(lines[1], "  WH {");
+        assert_eq!(lines[2], "    ^");
+        assert_eq!(readable_syntax_error("q", "plain message"), "plain message");
     }
 
     #[test]

@@ -82,6 +82,7 @@ fn sample() -> Sample {
     let eubam = entity("EUBAM Libya", EntityKind::Mission);
     let coast_guard = entity("Libyan Coast Guard", EntityKind::Authority);
     let italy = entity("Italy", EntityKind::Country);
+    let egypt = entity("Egypt", EntityKind::Country);
     let gambia = entity("The Gambia", EntityKind::Country);
     let mut unlinked = entity("Sahel", EntityKind::Region);
     unlinked.origin = "discovered:region-cue".to_owned();
@@ -120,6 +121,15 @@ fn sample() -> Sample {
         relation(d1, &eubam, RelationKind::Supports, &coast_guard, 300, None, None),
         relation(
             d1,
+            &eu,
+            RelationKind::Funds,
+            &egypt,
+            500,
+            Some(Money::eur(7_400_000_000)),
+            Some(When::At { date: IsoDate::year(2024) }),
+        ),
+        relation(
+            d1,
             &eubam,
             RelationKind::OperatesIn,
             &libya,
@@ -151,6 +161,7 @@ fn sample() -> Sample {
         eubam,
         coast_guard.clone(),
         unlinked,
+        egypt,
     ];
     let ents2 = vec![italy, libya, eu, gambia, tunisia, coast_guard];
     let docs =
@@ -258,7 +269,7 @@ fn store_query_sees_union_of_document_graphs() {
     // Tunisia is funded in both documents: the union of graphs is a bag, not a set.
     assert_eq!(
         csv,
-        "o\r\nhttps://w3id.org/migraph/id/entity/libya\r\n\
+        "o\r\nhttps://w3id.org/migraph/id/entity/egypt\r\nhttps://w3id.org/migraph/id/entity/libya\r\n\
          https://w3id.org/migraph/id/entity/tunisia\r\nhttps://w3id.org/migraph/id/entity/tunisia\r\n"
     );
     // FROM restricts the default graph to one document.
@@ -368,6 +379,12 @@ fn store_dump_of_one_document() {
         store.dump(RdfDumpFormat::Turtle, Some("nope.txt"), &mut Vec::new()),
         Err(StoreError::UnknownDocument { .. })
     ));
+    // A document with nothing read from it is known, with an empty graph.
+    let empty = meta("empty.txt", None);
+    // Its catalogue entry: two types, id, source, title, hash, two counts.
+    assert_eq!(store.replace_document(&empty, &[], &[]).unwrap(), 8);
+    assert_eq!(store.dump(RdfDumpFormat::NQuads, Some("empty.txt"), &mut Vec::new()).unwrap(), 0);
+    assert_eq!(store.read_graph().unwrap().documents["empty.txt"], empty);
 }
 
 /// The subjects typed `class` in the loaded ontology.
@@ -484,8 +501,32 @@ fn store_on_disk_reopens_read_only_and_reports_lock() {
 }
 
 #[test]
+fn store_open_creates_missing_parent_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("exports").join("nested").join("store");
+    let store = GraphStore::open(&path).unwrap();
+    assert_eq!(store.path(), Some(path.as_path()));
+    let file = dir.path().join("file");
+    std::fs::write(&file, b"x").unwrap();
+    let err = GraphStore::open(&file.join("store")).unwrap_err();
+    assert!(matches!(err, StoreError::Open { .. }), "{err}");
+}
+
+#[test]
 fn store_open_read_only_fails_on_missing_store() {
     let dir = tempfile::tempdir().unwrap();
     let err = GraphStore::open_read_only(&dir.path().join("absent")).unwrap_err();
     assert!(matches!(err, StoreError::Open { .. }), "{err}");
+}
+
+#[test]
+fn store_errors_keep_causes_in_the_chain() {
+    let store = GraphStore::memory().unwrap();
+    store.update("CREATE GRAPH <https://example.org/g>").unwrap();
+    let err = store.update("CREATE GRAPH <https://example.org/g>").unwrap_err();
+    assert_eq!(err.to_string(), "update failed");
+    let chain = error_chain(&err);
+    assert!(chain.starts_with("update failed: ") && chain.contains("already exists"), "{chain}");
+    let err = store.update("INSERT DATA {").unwrap_err();
+    assert!(err.to_string().starts_with("invalid SPARQL update: "), "{err}");
 }

@@ -7,8 +7,9 @@ use crate::support::{TestEnv, python_with, root, s, seed, shared};
 #[test]
 fn cli_help_exists_for_every_subcommand() {
     let env = TestEnv::new();
-    for sub in ["build", "ingest", "extract", "eval", "query", "export", "serve", "remove", "stats"]
-    {
+    for sub in [
+        "build", "ingest", "extract", "eval", "query", "export", "push", "serve", "remove", "stats",
+    ] {
         let out = env.ok(&[sub, "--help"]);
         assert!(out.contains("Usage: migraph"), "{sub}: {out}");
         assert!(out.contains("Example"), "{sub} --help has no example");

@@ -9,6 +9,7 @@ mod support;
 
 mod build;
 mod cli;
+mod push;
 mod serve;
 mod store;
 mod tidy;

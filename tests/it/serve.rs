@@ -81,7 +81,7 @@ fn serve_answers_over_tcp_and_shuts_down_gracefully() {
     assert!(response.starts_with("HTTP/1.1 400"), "{response}");
 
     // A query still running when the shutdown signal arrives is answered in full.
-    let slow = "SELECT%20(COUNT(*)%20AS%20%3Fn)%20WHERE%20%7B%20%3Fa%20%3Fb%20%3Fc%20.%20%3Fd%20%3Fe%20%3Ff%20.%20%3Fg%20%3Fh%20%3Fi%20%7D";
+    let slow = "SELECT%20(COUNT(*)%20AS%20%3Fn)%20WHERE%20%7B%20%3Fa%20%3Fb%20%3Fc%20.%20%3Fd%20%3Fe%20%3Ff%20.%20%3Fg%20a%20%3Fh%20%7D";
     let client = std::thread::spawn(move || get(addr, &format!("/query?query={slow}"), "text/csv"));
     std::thread::sleep(Duration::from_millis(100));
     stop.send(()).unwrap();

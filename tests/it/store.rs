@@ -221,3 +221,44 @@ fn store_dump_conforms_to_shacl_shapes() {
     assert!(!report.status.success(), "a statement without provenance must not conform");
     assert!(String::from_utf8_lossy(&report.stdout).contains("wasDerivedFrom"));
 }
+
+/// Another process holding the store's lock (as a running `migraph serve` or
+/// `build` does) makes `open` fail with the "in use" message. A Python one-liner
+/// takes the same POSIX record lock on `LOCK` that RocksDB takes.
+#[cfg(unix)]
+#[test]
+fn store_open_reports_a_lock_held_by_another_process() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    drop(GraphStore::open(&path).unwrap());
+    let script = "import fcntl, sys\nf = open(sys.argv[1], 'r+')\nfcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)\nprint('locked', flush=True)\nsys.stdin.read()\n";
+    let Ok(mut child) = Command::new("python3")
+        .args(["-c", script])
+        .arg(path.join("LOCK"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+    else {
+        assert!(std::env::var("CI").is_err(), "CI must have python3");
+        eprintln!("skipping: python3 is not installed");
+        return;
+    };
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "locked");
+    let err = GraphStore::open(&path).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "store {} is in use by another migraph process; stop it or use --store",
+            path.display()
+        )
+    );
+    // Closing its stdin lets the lock holder exit.
+    drop(child.stdin.take());
+    child.wait().unwrap();
+    assert!(GraphStore::open(&path).is_ok());
+}

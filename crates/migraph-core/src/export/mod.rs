@@ -128,40 +128,15 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use crate::model::{EntityId, IsoDate, KnowledgeGraph, UnknownName};
+use crate::model::{IsoDate, KnowledgeGraph, UnknownName};
+// Node ids are the store's entity IRIs: one IRI scheme, owned by `model::vocab`.
+use crate::model::vocab::{ENTITY_NS as ENTITY_BASE, entity_iri, percent_encode};
 
 pub use self::csv::{write_edges_csv, write_nodes_csv};
 pub use self::dot::write_dot;
 pub use self::gexf::write_gexf;
 pub use self::graphml::write_graphml;
 pub use self::project::{EdgeData, NodeData, NodeMetrics, Projection, Spell, ViewOptions, project};
-
-/// Base of entity IRIs; a node id is this followed by the entity slug.
-///
-/// The store writes the same IRIs. `model::vocab` is to hold the shared constant
-/// (`ENTITY_NS`) and `entity_iri`; until that module is merged, this copy and
-/// [`entity_iri`] must stay equal to them.
-const ENTITY_BASE: &str = "https://w3id.org/migraph/id/entity/";
-
-/// The IRI of an entity: [`ENTITY_BASE`] + slug, percent-encoded should a hand-made
-/// slug hold bytes outside `[A-Za-z0-9._~-]` (slugs from names never do).
-fn entity_iri(id: &EntityId) -> String {
-    format!("{ENTITY_BASE}{}", percent_encode(id.as_str()))
-}
-
-/// Percent-encodes every byte outside RFC 3986's unreserved set, so that the result
-/// is safe in IRIs and contains no `:` (which separates the parts of edge ids).
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
 
 /// A graph file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -463,6 +438,7 @@ fn fixed(value: f64, decimals: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::EntityId;
 
     #[test]
     fn graph_format_round_trips_names() {
