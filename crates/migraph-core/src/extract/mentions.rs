@@ -314,8 +314,29 @@ impl Ctx<'_> {
             self.cands.push(m);
             return;
         }
-        let Some(n) = self.next_tok(end) else { return };
+        let Some(mut n) = self.next_tok(end) else { return };
         if !self.adjacent(end, n) {
+            return;
+        }
+        // "Greek and Turkish interior ministers": the first demonym shares the
+        // head of the second.
+        if self.word(n) == "and"
+            && n + 1 < self.toks.len()
+            && self.res.demonyms.contains_key(self.word(n + 1))
+            && self.adjacent(self.toks[n].end, n + 1)
+        {
+            n += 2;
+            if n >= self.toks.len() {
+                return;
+            }
+            let w = self.word(n);
+            let two = self.toks.get(n + 1).map(|t| format!("{w} {}", t.text(text)));
+            let lx = &self.res.lexicon;
+            if has(&lx.government_words, w)
+                || two.as_ref().is_some_and(|t| has(&lx.government_words, t))
+            {
+                self.push(start, end, id, kind, "demonym", 1);
+            }
             return;
         }
         let lx = &self.res.lexicon;
