@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The repository root.
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// `../shared` beside the repository, or `None` (a failure under CI).
-pub fn shared() -> Option<PathBuf> {
+#[expect(clippy::print_stderr, reason = "skip messages belong in the test log")]
+pub(crate) fn shared() -> Option<PathBuf> {
     let dir = root().join("../shared");
     if dir.join("seeds").is_dir() {
         return Some(dir);
@@ -21,12 +22,13 @@ pub fn shared() -> Option<PathBuf> {
 }
 
 /// The seed bulletin.
-pub fn seed() -> Option<PathBuf> {
+pub(crate) fn seed() -> Option<PathBuf> {
     shared().map(|s| s.join("seeds/000_4c29bab22beb8e5e.txt"))
 }
 
 /// A Python interpreter that can import `modules`, or `None` (a failure under CI).
-pub fn python_with(modules: &[&str]) -> Option<PathBuf> {
+#[expect(clippy::print_stderr, reason = "skip messages belong in the test log")]
+pub(crate) fn python_with(modules: &[&str]) -> Option<PathBuf> {
     let candidates = [
         std::env::var_os("MIGRAPH_TEST_PYTHON").map(PathBuf::from),
         Some(root().join(".venv/bin/python")),
@@ -49,7 +51,8 @@ pub fn python_with(modules: &[&str]) -> Option<PathBuf> {
 }
 
 /// Whether an external command exists (a failure under CI when `required_in_ci`).
-pub fn have(cmd: &str, required_in_ci: bool) -> bool {
+#[expect(clippy::print_stderr, reason = "skip messages belong in the test log")]
+pub(crate) fn have(cmd: &str, required_in_ci: bool) -> bool {
     let found = Command::new("sh")
         .args(["-c", &format!("command -v {cmd}")])
         .output()
@@ -62,21 +65,21 @@ pub fn have(cmd: &str, required_in_ci: bool) -> bool {
 }
 
 /// A scratch folder with the binary at hand.
-pub struct TestEnv {
-    pub dir: tempfile::TempDir,
+pub(crate) struct TestEnv {
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl TestEnv {
-    pub fn new() -> TestEnv {
+    pub(crate) fn new() -> TestEnv {
         TestEnv { dir: tempfile::tempdir().expect("a temp dir") }
     }
 
-    pub fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
 
     /// Runs `migraph ARGS` in the repository root (so `ontology/` and the sample corpus are found).
-    pub fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_migraph"))
             .args(args)
             .current_dir(root())
@@ -86,7 +89,7 @@ impl TestEnv {
     }
 
     /// Runs and asserts success, returning stdout.
-    pub fn ok(&self, args: &[&str]) -> String {
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
         assert!(
             out.status.success(),
@@ -99,7 +102,7 @@ impl TestEnv {
     }
 
     /// A SELECT query's CSV result rows (header dropped).
-    pub fn select(&self, store: &Path, query: &str) -> Vec<Vec<String>> {
+    pub(crate) fn select(&self, store: &Path, query: &str) -> Vec<Vec<String>> {
         let out = self.ok(&[
             "query",
             "--store",
@@ -116,6 +119,6 @@ impl TestEnv {
     }
 }
 
-pub fn s(p: &Path) -> &str {
+pub(crate) fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
