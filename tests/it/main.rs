@@ -10,5 +10,7 @@ mod support;
 mod build;
 mod cli;
 mod serve;
+mod serve_clients;
+mod serve_process;
 mod store;
 mod tidy;
