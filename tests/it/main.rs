@@ -11,6 +11,7 @@ mod build;
 mod cli;
 mod serve;
 mod serve_clients;
+mod serve_page;
 mod serve_process;
 mod store;
 mod tidy;
