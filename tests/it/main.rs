@@ -13,5 +13,6 @@ mod serve;
 mod serve_clients;
 mod serve_page;
 mod serve_process;
+mod serve_protocol;
 mod store;
 mod tidy;

@@ -11,6 +11,7 @@ use crate::serve_process::{Server, ingest_sample};
 use crate::support::{TestEnv, have, root};
 
 /// Whether `npm ci` has been run in tests/js (a failure under CI).
+#[expect(clippy::print_stderr, reason = "a skipped test says why in the test output")]
 fn have_playwright() -> bool {
     let found = root().join("tests/js/node_modules/playwright-core").is_dir();
     if !found {
