@@ -289,3 +289,39 @@ pub(super) fn authorize(state: &SharedState, headers: &HeaderMap) -> Result<(), 
         Some(_) => Err(RequestError::Forbidden("wrong write token".to_owned())),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "http://www.example/query";
+
+    #[test]
+    fn sparql_parse_query_resolves_relative_iris_against_the_endpoint() {
+        let query = parse_query("SELECT * WHERE { <s> <p> ?o }", BASE).unwrap();
+        let text = format!("{query:?}");
+        assert!(text.contains("http://www.example/s"), "{text}");
+        // Absolute IRIs are untouched and need no second parse.
+        assert!(parse_query("ASK { <urn:x:a> ?p ?o }", BASE).is_ok());
+    }
+
+    #[test]
+    fn sparql_parse_query_reports_errors_in_the_users_own_text() {
+        let err = parse_query("SELECT * WHERE { <s> ?p }", BASE).unwrap_err();
+        let message = err.to_string();
+        assert!(matches!(err, RequestError::Syntax(_)), "{message}");
+        assert!(!message.contains("BASE"), "the retry's text never shows: {message}");
+    }
+
+    #[test]
+    fn sparql_run_update_resolves_relative_iris() {
+        let store = GraphStore::memory().unwrap();
+        run_update(&store, "INSERT DATA { <urn:x:s> <urn:x:p> <doc> }", BASE).unwrap();
+        let ask = ParsedQuery::parse("ASK { <urn:x:s> <urn:x:p> <http://www.example/doc> }");
+        let mut out = Vec::new();
+        store.evaluate(ask.unwrap(), ResultFormat::Csv, &mut out, None).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap().trim(), "true");
+        let err = run_update(&store, "INSERT DATA { <s> }", BASE).unwrap_err();
+        assert!(matches!(err, RequestError::Syntax(_)), "{err}");
+    }
+}
