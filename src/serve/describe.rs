@@ -47,7 +47,7 @@ fn integer(n: u64) -> Literal {
 
 /// `http://host[:port]` of this server, from the `Host` header when it is a plain
 /// authority, else from the bind address.
-fn base_url(state: &SharedState, headers: &HeaderMap) -> String {
+pub(super) fn base_url(state: &SharedState, headers: &HeaderMap) -> String {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| {
         !h.is_empty()
             && h.chars()

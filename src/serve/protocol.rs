@@ -245,7 +245,14 @@ pub(crate) fn negotiate(
     if let Some(name) = format_param {
         return match name.parse::<ResultFormat>() {
             Ok(format) if offered.contains(&format) => Ok(format),
-            Ok(_) | Err(_) => Err(refuse(name)),
+            // Clients such as SPARQLWrapper send `format=xml` or `format=json`
+            // whatever the query form; for a graph result they mean RDF/XML or
+            // JSON-LD, as for a solution result they mean the SPARQL results format.
+            Ok(format) => match same_syntax(format) {
+                Some(sibling) if offered.contains(&sibling) => Ok(sibling),
+                Some(_) | None => Err(refuse(name)),
+            },
+            Err(_) => Err(refuse(name)),
         };
     }
     let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else {
@@ -267,6 +274,23 @@ pub(crate) fn negotiate(
         }
     }
     Err(refuse(accept))
+}
+
+/// The format in the same base syntax (XML or JSON) for the other kind of result:
+/// SPARQL results XML and RDF/XML, SPARQL results JSON and JSON-LD.
+fn same_syntax(format: ResultFormat) -> Option<ResultFormat> {
+    match format {
+        ResultFormat::Xml => Some(ResultFormat::RdfXml),
+        ResultFormat::RdfXml => Some(ResultFormat::Xml),
+        ResultFormat::Json => Some(ResultFormat::JsonLd),
+        ResultFormat::JsonLd => Some(ResultFormat::Json),
+        ResultFormat::Csv
+        | ResultFormat::Tsv
+        | ResultFormat::Turtle
+        | ResultFormat::NTriples
+        | ResultFormat::NQuads
+        | ResultFormat::TriG => None,
+    }
 }
 
 /// Picks the result format of a query of `form`.
@@ -369,6 +393,10 @@ mod tests {
             negotiate_query(construct, Some("application/n-triples"), None).unwrap(),
             ResultFormat::NTriples
         );
+        // `format=xml` and `format=json` name the syntax, whatever the query form.
+        assert_eq!(negotiate_query(construct, None, Some("xml")).unwrap(), ResultFormat::RdfXml);
+        assert_eq!(negotiate_query(construct, None, Some("json")).unwrap(), ResultFormat::JsonLd);
+        assert_eq!(negotiate_query(select, None, Some("rdfxml")).unwrap(), ResultFormat::Xml);
         for (accept, format) in
             [(Some("text/csv"), None), (Some("text/csv;q=0"), None), (None, Some("tsv"))]
         {

@@ -9,6 +9,7 @@
 use std::time::Duration;
 
 use axum::extract::{Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use oxigraph::sparql::CancellationToken;
@@ -18,7 +19,7 @@ use super::protocol::{
     single, values,
 };
 use super::{SharedState, describe};
-use crate::store::{GraphStore, ParsedQuery, ResultFormat};
+use crate::store::{GraphStore, ParsedQuery, ResultFormat, StoreError};
 
 /// `GET /query?query=…`; without `query`, the service description.
 pub(super) async fn query_get(State(state): State<SharedState>, request: Request) -> Response {
@@ -49,7 +50,10 @@ async fn handle_get(state: &SharedState, request: Request) -> Result<Response, R
     let params = parse_form(parts.uri.query().unwrap_or_default().as_bytes())?;
     let format = single(&params, "format")?;
     match single(&params, "query")? {
-        Some(query) => execute(state, query, &params, accept(&parts.headers)).await,
+        Some(query) => {
+            let base = endpoint_url(state, &parts);
+            execute(state, query, &base, &params, accept(&parts.headers)).await
+        }
         None => describe::service_description(state, &parts, format).await,
     }
 }
@@ -82,17 +86,59 @@ async fn handle_post(state: &SharedState, request: Request) -> Result<Response, 
             )));
         }
     };
-    execute(state, &query, &params, accept(&parts.headers)).await
+    let base = endpoint_url(state, &parts);
+    execute(state, &query, &base, &params, accept(&parts.headers)).await
+}
+
+/// The URL of the endpoint a request was sent to: the base IRI of its query or
+/// update, as the SPARQL 1.1 Protocol asks (relative IRIs such as `<s>` resolve
+/// against it).
+fn endpoint_url(state: &SharedState, parts: &Parts) -> String {
+    format!("{}{}", describe::base_url(state, &parts.headers), parts.uri.path())
+}
+
+/// `text` with a `BASE` declaration in front, on the same line so that the
+/// positions of the user's own lines are unchanged.
+fn with_base(text: &str, base: &str) -> String {
+    format!("BASE <{base}> {text}")
+}
+
+/// Parses a query, resolving relative IRIs against `base`.
+///
+/// The text is first parsed as sent, so that a syntax error points at the user's
+/// own line and column; only a query that fails for want of a base (a relative
+/// IRI) is parsed again with the endpoint's URL as its `BASE`.
+fn parse_query(sparql: &str, base: &str) -> Result<ParsedQuery, RequestError> {
+    match ParsedQuery::parse(sparql) {
+        Ok(query) => Ok(query),
+        Err(first) => ParsedQuery::parse(&with_base(sparql, base)).map_err(|_| first.into()),
+    }
+}
+
+/// Runs an update, resolving relative IRIs against `base` like [`parse_query`].
+fn run_update(store: &GraphStore, update: &str, base: &str) -> Result<(), RequestError> {
+    match store.update(update) {
+        Ok(()) => Ok(()),
+        // A syntax error means nothing ran, so trying again with a base is safe.
+        Err(first @ StoreError::Query { .. }) => {
+            store.update(&with_base(update, base)).map_err(|second| match second {
+                StoreError::Query { .. } => first.into(),
+                other => other.into(),
+            })
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// Parses, negotiates, evaluates and answers one query.
 async fn execute(
     state: &SharedState,
     sparql: &str,
+    base: &str,
     params: &[(String, String)],
     accept: Option<&str>,
 ) -> Result<Response, RequestError> {
-    let mut query = ParsedQuery::parse(sparql)?;
+    let mut query = parse_query(sparql, base)?;
     let owned = |key| values(params, key).into_iter().map(str::to_owned).collect::<Vec<_>>();
     query.set_protocol_dataset(&owned("default-graph-uri"), &owned("named-graph-uri"))?;
     let format = negotiate_query(query.form(), accept, single(params, "format")?)?;
@@ -220,7 +266,8 @@ async fn handle_update(state: &SharedState, request: Request) -> Result<Response
     }
     // An update cannot be cancelled half-way without leaving the caller unsure of
     // what was written, so it runs to completion (still bounded by the slots).
-    run_blocking(state, None, move |store, _cancel| Ok(store.update(&update)?)).await?;
+    let base = endpoint_url(state, &parts);
+    run_blocking(state, None, move |store, _cancel| run_update(store, &update, &base)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -240,5 +287,41 @@ pub(super) fn authorize(state: &SharedState, headers: &HeaderMap) -> Result<(), 
         None => Err(RequestError::Unauthorized),
         Some(given) if same_secret(given.trim(), token) => Ok(()),
         Some(_) => Err(RequestError::Forbidden("wrong write token".to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "http://www.example/query";
+
+    #[test]
+    fn sparql_parse_query_resolves_relative_iris_against_the_endpoint() {
+        let query = parse_query("SELECT * WHERE { <s> <p> ?o }", BASE).unwrap();
+        let text = format!("{query:?}");
+        assert!(text.contains("http://www.example/s"), "{text}");
+        // Absolute IRIs are untouched and need no second parse.
+        assert!(parse_query("ASK { <urn:x:a> ?p ?o }", BASE).is_ok());
+    }
+
+    #[test]
+    fn sparql_parse_query_reports_errors_in_the_users_own_text() {
+        let err = parse_query("SELECT * WHERE { <s> ?p }", BASE).unwrap_err();
+        let message = err.to_string();
+        assert!(matches!(err, RequestError::Syntax(_)), "{message}");
+        assert!(!message.contains("BASE"), "the retry's text never shows: {message}");
+    }
+
+    #[test]
+    fn sparql_run_update_resolves_relative_iris() {
+        let store = GraphStore::memory().unwrap();
+        run_update(&store, "INSERT DATA { <urn:x:s> <urn:x:p> <doc> }", BASE).unwrap();
+        let ask = ParsedQuery::parse("ASK { <urn:x:s> <urn:x:p> <http://www.example/doc> }");
+        let mut out = Vec::new();
+        store.evaluate(ask.unwrap(), ResultFormat::Csv, &mut out, None).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap().trim(), "true");
+        let err = run_update(&store, "INSERT DATA { <s> }", BASE).unwrap_err();
+        assert!(matches!(err, RequestError::Syntax(_)), "{err}");
     }
 }
