@@ -34,7 +34,11 @@ pub(crate) fn python_with(modules: &[&str]) -> Option<PathBuf> {
         Some(root().join(".venv/bin/python")),
         Some(PathBuf::from("python3")),
     ];
-    let probe = format!("import {}", modules.join(", "));
+    let probe = if modules.is_empty() {
+        "pass".to_owned()
+    } else {
+        format!("import {}", modules.join(", "))
+    };
     for python in candidates.into_iter().flatten() {
         let ok =
             Command::new(&python).args(["-c", &probe]).output().is_ok_and(|o| o.status.success());
