@@ -13,6 +13,7 @@
 //! extraction or export formats for Gephi: it stores and returns model values, runs
 //! SPARQL and dumps RDF.
 
+mod describe;
 mod queries;
 mod query;
 mod rdf;
@@ -23,7 +24,9 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use migraph_core::model::vocab::{self, CATALOGUE_GRAPH, ONTOLOGY_GRAPH, mg, rdf as rdf_vocab};
+use migraph_core::model::vocab::{
+    self, CATALOGUE_GRAPH, DESCRIPTION_GRAPH, ONTOLOGY_GRAPH, mg, rdf as rdf_vocab,
+};
 use migraph_core::model::{DocumentMeta, Entity, KnowledgeGraph, Relation};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, Triple};
@@ -502,6 +505,43 @@ impl GraphStore {
         tx.extend(&quads);
         tx.commit().map_err(storage("committing the ontology"))?;
         tracing::debug!(triples = quads.len(), "ontology loaded");
+        Ok(quads.len())
+    }
+
+    /// Recomputes the VoID and DCAT description of the dataset and replaces the
+    /// description graph (`https://w3id.org/migraph/graph/void`) with it, in one
+    /// transaction.
+    ///
+    /// The description counts the union of every other graph: distinct triples,
+    /// subjects and objects, instances per class (`void:classPartition`), triples
+    /// per property (`void:propertyPartition`), entities and documents; it lists the
+    /// distributions that `migraph build` exports. Call it after a build, an ingest
+    /// or a removal; until then the description reports the previous state. It is
+    /// derived from the data only, so the same store always gets the same triples.
+    ///
+    /// # Errors
+    /// [`StoreError::ReadOnly`] and storage errors.
+    ///
+    /// # Returns
+    /// The number of quads in the new description.
+    pub fn refresh_description(&self) -> Result<usize, StoreError> {
+        self.writable("refresh the dataset description")?;
+        let started = std::time::Instant::now();
+        let counts = describe::count(&self.store).map_err(storage("counting the dataset"))?;
+        let documents = self.documents()?.len() as u64;
+        let mut quads = describe::description_quads(&counts, documents);
+        rdf::sort_quads(&mut quads);
+        let graph = NamedNode::new_unchecked(DESCRIPTION_GRAPH);
+        let mut tx = self.store.start_transaction().map_err(storage("starting a transaction"))?;
+        tx.clear_graph(graph.as_ref()).map_err(storage("clearing the description graph"))?;
+        tx.extend(&quads);
+        tx.commit().map_err(storage("committing the description"))?;
+        tracing::debug!(
+            quads = quads.len(),
+            triples = counts.triples,
+            elapsed = ?started.elapsed(),
+            "dataset description refreshed"
+        );
         Ok(quads.len())
     }
 

@@ -257,6 +257,52 @@ fn store_stats_count_distinct_things() {
 }
 
 #[test]
+fn store_refresh_description_counts_the_data_and_is_stable() {
+    let store = GraphStore::memory().unwrap();
+    let sample = sample();
+    load(&store, &sample);
+    let stats = store.stats().unwrap();
+    let written = store.refresh_description().unwrap();
+    assert!(written > 20, "{written}");
+    let count = |sparql: &str| -> u64 {
+        let csv = query_text(&store, sparql, ResultFormat::Csv);
+        csv.lines().nth(1).unwrap_or_default().trim().parse().unwrap_or(u64::MAX)
+    };
+    let void =
+        "PREFIX void: <http://rdfs.org/ns/void#> PREFIX mg: <https://w3id.org/migraph/ontology#>";
+    let in_graph = |pattern: &str| {
+        format!("{void} SELECT ?n WHERE {{ GRAPH <{}> {{ {pattern} }} }}", vocab::DESCRIPTION_GRAPH)
+    };
+    // Before the refresh, the union of the other graphs held exactly these triples.
+    assert_eq!(
+        count(&in_graph(&format!("<{}> void:triples ?n", vocab::DATASET))),
+        stats.triples_distinct
+    );
+    assert_eq!(count(&in_graph(&format!("<{}> void:entities ?n", vocab::DATASET))), stats.entities);
+    assert_eq!(count(&in_graph(&format!("<{}> void:documents ?n", vocab::DATASET))), 2);
+    assert_eq!(
+        count(&in_graph("?p void:class mg:Statement ; void:entities ?n")),
+        sample.graph.relations.len() as u64
+    );
+    let funds = sample.graph.relations.iter().filter(|r| r.kind == RelationKind::Funds);
+    let distinct_funds: BTreeSet<_> = funds.map(|r| (&r.subject, &r.object)).collect();
+    assert_eq!(
+        count(&in_graph("?p void:property mg:funds ; void:triples ?n")),
+        distinct_funds.len() as u64
+    );
+    // Refreshing again ignores the description itself: nothing changes.
+    let before = store.stats().unwrap();
+    assert_eq!(store.refresh_description().unwrap(), written);
+    assert_eq!(store.stats().unwrap(), before);
+    // After a removal the counts follow the data.
+    store.remove_document(&sample.docs[1].0.id).unwrap();
+    store.refresh_description().unwrap();
+    assert_eq!(count(&in_graph(&format!("<{}> void:documents ?n", vocab::DATASET))), 1);
+    // The description is not a document: reading the graph back ignores it.
+    assert_eq!(store.documents().unwrap().len(), 1);
+}
+
+#[test]
 fn store_query_sees_union_of_document_graphs() {
     let store = GraphStore::memory().unwrap();
     load(&store, &sample());

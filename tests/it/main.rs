@@ -9,6 +9,7 @@ mod support;
 
 mod build;
 mod cli;
+mod queries;
 mod serve;
 mod store;
 mod tidy;
