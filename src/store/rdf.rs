@@ -71,7 +71,8 @@ impl GraphWriter {
 /// node, or an id that cannot form an IRI.
 ///
 /// # Returns
-/// The quads, sorted and without duplicates (an entity listed twice is written once).
+/// The quads without duplicates (an entity listed twice is written once), in a
+/// deterministic order.
 pub(crate) fn document_quads(
     meta: &DocumentMeta,
     entities: &[Entity],
@@ -117,8 +118,18 @@ pub(crate) fn document_quads(
 
     let mut quads = graph.quads;
     quads.extend(catalogue.quads);
-    sort_quads(&mut quads);
+    dedup_quads(&mut quads);
     Ok(quads)
+}
+
+/// Drops repeated quads, keeping the first of each in place.
+///
+/// The order of the remaining quads follows the input, which is itself
+/// deterministic; the store does not depend on it, so no sort is needed. Hashing
+/// the quads is much cheaper than [`sort_quads`]'s text keys on the write path.
+fn dedup_quads(quads: &mut Vec<Quad>) {
+    let mut seen = std::collections::HashSet::with_capacity(quads.len());
+    quads.retain(|q| seen.insert(q.clone()));
 }
 
 /// Sorts quads by their N-Quads text and drops duplicates, for deterministic output.

@@ -320,7 +320,7 @@ fn generate_corpus(dir: &Path, n: usize) {
     ];
     const ACTORS: &[&str] =
         &["European Union", "Italy", "Germany", "Spain", "Netherlands", "France"];
-    std::fs::create_dir_all(dir).unwrap();
+    std::fs::create_dir_all(dir).expect("create the corpus folder");
     for d in 0..n {
         let mut text = format!("Generated Bulletin {d}\nPublished {} March 2024\n\n", 1 + d % 28);
         for item in 0..24 {
@@ -337,7 +337,7 @@ fn generate_corpus(dir: &Path, n: usize) {
                 d + item + 2,
             ));
         }
-        std::fs::write(dir.join(format!("gen-{d:03}.txt")), text).unwrap();
+        std::fs::write(dir.join(format!("gen-{d:03}.txt")), text).expect("write a bulletin");
     }
 }
 
@@ -354,13 +354,13 @@ fn statements_per_document(store: &GraphStore) -> std::collections::BTreeMap<Str
             Some(ResultFormat::Csv),
             &mut out,
         )
-        .unwrap();
+        .expect("the count query runs");
     let mut reader = csv::Reader::from_reader(out.as_slice());
     reader
         .records()
         .map(|r| {
-            let r = r.unwrap();
-            (r[0].to_owned(), r[1].parse().unwrap())
+            let r = r.expect("valid csv");
+            (r[0].to_owned(), r[1].parse().expect("a count"))
         })
         .collect()
 }
