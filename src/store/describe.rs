@@ -68,7 +68,7 @@ pub(crate) struct DatasetCounts {
 ///
 /// Two SipHash passes with different leading bytes give independent 64-bit halves;
 /// a collision among a billion items has a probability near 10⁻²¹.
-fn fingerprint(value: &impl Hash) -> u128 {
+pub(crate) fn fingerprint(value: &impl Hash) -> u128 {
     let half = |salt: u8| {
         let mut h = DefaultHasher::new();
         salt.hash(&mut h);

@@ -4,10 +4,13 @@
 //! entities it mentions and the relations read from it, each relation both as a
 //! direct triple `<s> mg:<relation> <o>` and as a reified `mg:Statement` carrying the
 //! money, the date and the evidence. The catalogue graph describes the documents
-//! (title, date, content hash, counts) and the ontology graph holds
-//! `ontology/migraph.ttl`. [`GraphStore::replace_document`] rewrites one document in a
-//! single transaction, so a crash leaves the previous state, and
-//! [`GraphStore::read_graph`] is its exact inverse.
+//! (title, date, content hash, counts), the ontology graph holds
+//! `ontology/migraph.ttl` and the description graph a VoID and DCAT description
+//! of the whole dataset ([`GraphStore::refresh_description`]).
+//! [`GraphStore::replace_document`] rewrites one document in a single transaction
+//! and [`GraphStore::replace_documents`] a batch of them (new ones through the
+//! atomic bulk loader), so a crash leaves each document whole or as it was, and
+//! [`GraphStore::read_graph`] is their exact inverse.
 //!
 //! This module and `serve` are the only users of `oxigraph`. It knows nothing of
 //! extraction or export formats for Gephi: it stores and returns model values, runs
@@ -856,13 +859,16 @@ impl GraphStore {
     }
 
     /// Counts quads, distinct triples, documents, statements and entities.
+    ///
+    /// Distinct triples are counted by 128-bit fingerprint, 16 bytes each, so that a
+    /// store of millions of quads is counted without holding its terms.
     pub fn stats(&self) -> Result<StoreStats, StoreError> {
         let mut triples = HashSet::new();
         let mut quads = 0u64;
         for quad in self.store.iter() {
             let quad = quad.map_err(storage("computing statistics"))?;
             quads += 1;
-            triples.insert(Triple::from(quad));
+            triples.insert(describe::fingerprint(&(&quad.subject, &quad.predicate, &quad.object)));
         }
         let documents = self.documents()?.len() as u64;
         let typed = |class: &'static str| -> Result<u64, StorageError> {
