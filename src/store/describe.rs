@@ -20,6 +20,7 @@ use migraph_core::model::vocab::{
     self, DATASET, DESCRIPTION_GRAPH, ENTITY_NS, MG, PREFIXES, dcat, dcterms, mg, prov, rdf, rdfs,
     skos, void, xsd,
 };
+use migraph_core::model::{DocumentMeta, IsoDate};
 use oxigraph::model::{GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, Quad, Term};
 use oxigraph::store::{StorageError, Store};
 
@@ -155,18 +156,43 @@ impl Writer {
         self.add(s, p, Literal::new_simple_literal(value));
     }
 
+    fn date(&mut self, s: &NamedNode, p: &'static str, date: &IsoDate) {
+        let datatype = NamedNodeRef::new_unchecked(vocab::date_datatype(date));
+        self.add(s, p, Literal::new_typed_literal(date.to_string(), datatype));
+    }
+
     fn count(&mut self, s: &NamedNode, p: &'static str, n: u64) {
         let datatype = NamedNodeRef::new_unchecked(xsd::INTEGER);
         self.add(s, p, Literal::new_typed_literal(n.to_string(), datatype));
     }
 }
 
-/// The quads of the description graph for `counts` and `documents` catalogue entries.
+/// What the catalogue says about the documents as a whole.
+#[derive(Debug, Default)]
+pub(crate) struct Coverage {
+    /// Documents in the catalogue.
+    pub(crate) documents: u64,
+    /// The earliest and latest publication date among them, when any has one.
+    pub(crate) period: Option<(IsoDate, IsoDate)>,
+}
+
+impl Coverage {
+    /// Summarises catalogue entries.
+    pub(crate) fn of(documents: &[DocumentMeta]) -> Coverage {
+        let mut dates = documents.iter().filter_map(|d| d.date);
+        let period = dates
+            .next()
+            .map(|first| dates.fold((first, first), |(lo, hi), d| (lo.min(d), hi.max(d))));
+        Coverage { documents: documents.len() as u64, period }
+    }
+}
+
+/// The quads of the description graph for `counts` and the catalogue's `coverage`.
 ///
 /// The class and property IRIs come from the store, so they are valid IRIs; the
 /// partition IRIs append a percent-encoded or prefix-safe segment to [`DATASET`],
 /// which keeps them valid.
-pub(crate) fn description_quads(counts: &DatasetCounts, documents: u64) -> Vec<Quad> {
+pub(crate) fn description_quads(counts: &DatasetCounts, coverage: &Coverage) -> Vec<Quad> {
     let dataset = NamedNode::new_unchecked(DATASET);
     let mut w = Writer {
         graph: GraphName::NamedNode(NamedNode::new_unchecked(DESCRIPTION_GRAPH)),
@@ -189,7 +215,15 @@ pub(crate) fn description_quads(counts: &DatasetCounts, documents: u64) -> Vec<Q
     w.count(&dataset, void::DISTINCT_OBJECTS, counts.distinct_objects);
     w.count(&dataset, void::PROPERTIES, counts.properties.len() as u64);
     w.count(&dataset, void::CLASSES, counts.classes.len() as u64);
-    w.count(&dataset, void::DOCUMENTS, documents);
+    w.count(&dataset, void::DOCUMENTS, coverage.documents);
+    if let Some((start, end)) = &coverage.period {
+        // The publication dates of the bulletins bound the period they report on.
+        let period = NamedNode::new_unchecked(format!("{DATASET}/period"));
+        w.add(&dataset, dcterms::TEMPORAL, period.clone());
+        w.iri(&period, rdf::TYPE, dcterms::PERIOD_OF_TIME);
+        w.date(&period, dcat::START_DATE, start);
+        w.date(&period, dcat::END_DATE, end);
+    }
 
     for (class, n) in &counts.classes {
         let partition =
@@ -235,6 +269,29 @@ mod tests {
     }
 
     #[test]
+    fn describe_coverage_spans_the_dated_documents() {
+        let meta = |id: &str, date| DocumentMeta {
+            id: id.to_owned(),
+            source: id.to_owned(),
+            title: None,
+            date,
+            content_hash: "00".to_owned(),
+            n_articles: 1,
+            n_sentences: 1,
+        };
+        let docs = [
+            meta("a", Some(IsoDate::month(2025, 4))),
+            meta("b", None),
+            meta("c", Some(IsoDate::year(2024))),
+            meta("d", Some(IsoDate::month(2025, 11))),
+        ];
+        let coverage = Coverage::of(&docs);
+        assert_eq!(coverage.documents, 4);
+        assert_eq!(coverage.period, Some((IsoDate::year(2024), IsoDate::month(2025, 11))));
+        assert_eq!(Coverage::of(&docs[1..2]).period, None);
+    }
+
+    #[test]
     fn describe_description_quads_are_valid_iris_and_carry_counts() {
         let counts = DatasetCounts {
             triples: 10,
@@ -243,7 +300,9 @@ mod tests {
             classes: BTreeMap::from([(mg::ENTITY.to_owned(), 2), (mg::COUNTRY.to_owned(), 1)]),
             properties: BTreeMap::from([(mg::FUNDS.to_owned(), 1), (rdf::TYPE.to_owned(), 4)]),
         };
-        let quads = description_quads(&counts, 1);
+        let coverage =
+            Coverage { documents: 1, period: Some((IsoDate::year(2023), IsoDate::month(2025, 2))) };
+        let quads = description_quads(&counts, &coverage);
         for quad in &quads {
             // new_unchecked was used above: check every IRI the way the store would.
             assert!(NamedNode::new(quad.predicate.as_str()).is_ok(), "{quad}");
@@ -258,6 +317,10 @@ mod tests {
         assert!(has("/class/mg-Country> <http://rdfs.org/ns/void#entities> \"1\"^^"));
         assert!(has("/property/rdf-type> <http://rdfs.org/ns/void#triples> \"4\"^^"));
         assert!(has("/distribution/graph.ttl>"));
+        assert!(has(
+            "<http://www.w3.org/ns/dcat#startDate> \"2023\"^^<http://www.w3.org/2001/XMLSchema#gYear>"
+        ));
+        assert!(has("<http://www.w3.org/ns/dcat#endDate> \"2025-02\"^^"));
         assert!(!has("sparqlEndpoint"));
     }
 }

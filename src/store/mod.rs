@@ -618,8 +618,8 @@ impl GraphStore {
         self.writable("refresh the dataset description")?;
         let started = std::time::Instant::now();
         let counts = describe::count(&self.store).map_err(storage("counting the dataset"))?;
-        let documents = self.documents()?.len() as u64;
-        let mut quads = describe::description_quads(&counts, documents);
+        let coverage = describe::Coverage::of(&self.documents()?);
+        let mut quads = describe::description_quads(&counts, &coverage);
         rdf::sort_quads(&mut quads);
         let graph = NamedNode::new_unchecked(DESCRIPTION_GRAPH);
         let mut tx = self.store.start_transaction().map_err(storage("starting a transaction"))?;

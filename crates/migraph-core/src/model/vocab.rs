@@ -273,10 +273,10 @@ pub mod dcterms {
     pub const DESCRIPTION: &str = "http://purl.org/dc/terms/description";
     /// `dcterms:format`.
     pub const FORMAT: &str = "http://purl.org/dc/terms/format";
-    /// `dcterms:subject`.
-    pub const SUBJECT: &str = "http://purl.org/dc/terms/subject";
     /// `dcterms:temporal`.
     pub const TEMPORAL: &str = "http://purl.org/dc/terms/temporal";
+    /// `dcterms:PeriodOfTime`.
+    pub const PERIOD_OF_TIME: &str = "http://purl.org/dc/terms/PeriodOfTime";
 }
 
 /// VoID terms (<http://rdfs.org/ns/void#>), for the dataset description.
@@ -311,8 +311,6 @@ pub mod void {
     pub const URI_SPACE: &str = "http://rdfs.org/ns/void#uriSpace";
     /// `void:vocabulary`.
     pub const VOCABULARY: &str = "http://rdfs.org/ns/void#vocabulary";
-    /// `void:exampleResource`.
-    pub const EXAMPLE_RESOURCE: &str = "http://rdfs.org/ns/void#exampleResource";
 }
 
 /// DCAT terms (<http://www.w3.org/ns/dcat#>), for the dataset description.
