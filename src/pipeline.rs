@@ -228,6 +228,31 @@ pub fn build(
     };
     let mut entities = std::collections::BTreeSet::new();
     let mut failure = None;
+    // Documents wait in a small batch so that one store write (and, for new
+    // documents, one bulk load) covers several of them; each stays whole on a crash.
+    let mut pending: Vec<Pending> = Vec::with_capacity(STORE_BATCH);
+    let flush = |pending: &mut Vec<Pending>,
+                 summary: &mut BuildSummary,
+                 entities: &mut std::collections::BTreeSet<_>|
+     -> Result<(), BuildError> {
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let batch =
+            pending.iter().map(|p| (&p.meta, p.entities.as_slice(), p.relations.as_slice()));
+        let written = store.replace_documents(batch).map_err(|source| BuildError::Store {
+            doc: pending.iter().map(|p| p.meta.id.as_str()).collect::<Vec<_>>().join(", "),
+            source,
+        })?;
+        summary.n_quads_written += written;
+        for p in pending.drain(..) {
+            summary.n_loaded += 1;
+            summary.n_sentences += p.meta.n_sentences;
+            summary.n_relations += p.relations.len();
+            entities.extend(p.entities.into_iter().map(|e| e.id));
+        }
+        Ok(())
+    };
     process_files(&inputs.files, &config.ingest, resources, config.jobs, skip, |processed| {
         progress(&processed.path);
         summary.diagnostics.extend(processed.diagnostics);
@@ -242,24 +267,43 @@ pub fn build(
             summary.n_unchanged += 1;
             return;
         }
-        let meta = document_meta(&doc);
         let used: Vec<Entity> = linked_entities(&processed.extraction);
-        match store.replace_document(&meta, &used, &processed.extraction.relations) {
-            Ok(n) => {
-                summary.n_loaded += 1;
-                summary.n_quads_written += n;
-                summary.n_sentences += doc.sentences.len();
-                summary.n_relations += processed.extraction.relations.len();
-                entities.extend(used.into_iter().map(|e| e.id));
-            }
-            Err(source) => failure = Some(BuildError::Store { doc: doc.id.clone(), source }),
+        pending.push(Pending {
+            meta: document_meta(&doc),
+            entities: used,
+            relations: processed.extraction.relations,
+        });
+        if pending.len() >= STORE_BATCH
+            && let Err(err) = flush(&mut pending, &mut summary, &mut entities)
+        {
+            failure = Some(err);
         }
     });
-    summary.n_entities = entities.len();
-    match failure {
-        Some(err) => Err(err),
-        None => Ok(summary),
+    if failure.is_none()
+        && let Err(err) = flush(&mut pending, &mut summary, &mut entities)
+    {
+        failure = Some(err);
     }
+    summary.n_entities = entities.len();
+    if let Some(err) = failure {
+        return Err(err);
+    }
+    // The VoID/DCAT description counts the whole store, so it follows every build.
+    store
+        .refresh_description()
+        .map_err(|source| BuildError::Store { doc: "dataset description".into(), source })?;
+    Ok(summary)
+}
+
+/// Documents written per store call: enough to amortise the commit, few enough
+/// that the extractions held meanwhile stay small.
+const STORE_BATCH: usize = 32;
+
+/// A document waiting for its batch to be written.
+struct Pending {
+    meta: DocumentMeta,
+    entities: Vec<Entity>,
+    relations: Vec<migraph_core::model::Relation>,
 }
 
 /// The catalogue record of a document.

@@ -4,15 +4,19 @@
 //! entities it mentions and the relations read from it, each relation both as a
 //! direct triple `<s> mg:<relation> <o>` and as a reified `mg:Statement` carrying the
 //! money, the date and the evidence. The catalogue graph describes the documents
-//! (title, date, content hash, counts) and the ontology graph holds
-//! `ontology/migraph.ttl`. [`GraphStore::replace_document`] rewrites one document in a
-//! single transaction, so a crash leaves the previous state, and
-//! [`GraphStore::read_graph`] is its exact inverse.
+//! (title, date, content hash, counts), the ontology graph holds
+//! `ontology/migraph.ttl` and the description graph a VoID and DCAT description
+//! of the whole dataset ([`GraphStore::refresh_description`]).
+//! [`GraphStore::replace_document`] rewrites one document in a single transaction
+//! and [`GraphStore::replace_documents`] a batch of them (new ones through the
+//! atomic bulk loader), so a crash leaves each document whole or as it was, and
+//! [`GraphStore::read_graph`] is their exact inverse.
 //!
 //! This module and `serve` are the only users of `oxigraph`. It knows nothing of
 //! extraction or export formats for Gephi: it stores and returns model values, runs
 //! SPARQL and dumps RDF.
 
+mod describe;
 mod queries;
 mod query;
 mod rdf;
@@ -23,7 +27,9 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use migraph_core::model::vocab::{self, CATALOGUE_GRAPH, ONTOLOGY_GRAPH, mg, rdf as rdf_vocab};
+use migraph_core::model::vocab::{
+    self, CATALOGUE_GRAPH, DESCRIPTION_GRAPH, ONTOLOGY_GRAPH, mg, rdf as rdf_vocab,
+};
 use migraph_core::model::{DocumentMeta, Entity, KnowledgeGraph, Relation};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, Triple};
@@ -407,26 +413,113 @@ impl GraphStore {
         self.writable("replace a document")?;
         let _span = tracing::debug_span!("replace_document", doc = %meta.id).entered();
         let quads = rdf::document_quads(meta, entities, relations)?;
-        let doc = document_node(&meta.id)?;
-        let catalogue = catalogue();
-        let mut tx = self.store.start_transaction().map_err(storage("starting a transaction"))?;
-        tx.clear_graph(doc.as_ref()).map_err(storage("clearing a document graph"))?;
-        let old: Vec<Quad> = tx
+        let written = self.write_documents(vec![(document_node(&meta.id)?, quads)])?;
+        tracing::debug!(quads = written, "document written");
+        Ok(written)
+    }
+
+    /// Replaces several documents at once, as [`GraphStore::replace_document`]
+    /// does for one, with the same crash guarantee per document: each one is
+    /// either whole in the store or as it was before.
+    ///
+    /// Documents the store already holds are rewritten in one transaction.
+    /// Documents it does not hold yet (the bulk of a first build) go through
+    /// Oxigraph's bulk loader, which sorts their quads and adds them as ready-made
+    /// index files in one atomic step at its commit: there is nothing to clear, and
+    /// it skips the per-quad bookkeeping of a transaction. A batch is held in
+    /// memory until it is written, so batches of a few dozen documents keep memory
+    /// flat. When a batch names the same document twice, the last one wins.
+    ///
+    /// # Errors
+    /// The consistency errors of any document, before anything is written, and
+    /// storage errors.
+    ///
+    /// # Returns
+    /// The number of distinct quads written, summed over the documents.
+    pub fn replace_documents<'a, I>(&self, documents: I) -> Result<usize, StoreError>
+    where
+        I: IntoIterator<Item = (&'a DocumentMeta, &'a [Entity], &'a [Relation])>,
+    {
+        self.writable("replace documents")?;
+        let mut batch: Vec<(NamedNode, Vec<Quad>)> = Vec::new();
+        for (meta, entities, relations) in documents {
+            let doc = document_node(&meta.id)?;
+            let quads = rdf::document_quads(meta, entities, relations)?;
+            batch.retain(|(seen, _)| *seen != doc);
+            batch.push((doc, quads));
+        }
+        let mut existing = Vec::new();
+        let mut new = Vec::new();
+        for (doc, quads) in batch {
+            if self.holds_document(&doc)? {
+                existing.push((doc, quads));
+            } else {
+                new.push(quads);
+            }
+        }
+        let (n_existing, n_new) = (existing.len(), new.len());
+        let mut written = self.write_documents(existing)?;
+        if !new.is_empty() {
+            written += new.iter().map(Vec::len).sum::<usize>();
+            let mut loader = self.store.bulk_loader();
+            loader
+                .load_quads(new.into_iter().flatten())
+                .map_err(storage("bulk loading new documents"))?;
+            loader.commit().map_err(storage("committing new documents"))?;
+        }
+        tracing::debug!(replaced = n_existing, added = n_new, quads = written, "documents written");
+        Ok(written)
+    }
+
+    /// Whether the store has a graph or a catalogue entry for a document.
+    fn holds_document(&self, doc: &NamedNode) -> Result<bool, StoreError> {
+        let has_graph = self
+            .store
+            .contains_named_graph(doc.as_ref())
+            .map_err(storage("looking up a document graph"))?;
+        if has_graph {
+            return Ok(true);
+        }
+        let entry = self
+            .store
             .quads_for_pattern(
                 Some(doc.as_ref().into()),
                 None,
                 None,
-                Some(catalogue.as_ref().into()),
+                Some(catalogue().as_ref().into()),
             )
-            .collect::<Result<_, _>>()
+            .next()
+            .transpose()
             .map_err(storage("reading a catalogue entry"))?;
-        for quad in &old {
-            tx.remove(quad);
+        Ok(entry.is_some())
+    }
+
+    /// Writes prepared documents (graph name and quads) in one transaction: each
+    /// document graph is cleared and its catalogue entry removed before its quads
+    /// go in.
+    fn write_documents(&self, batch: Vec<(NamedNode, Vec<Quad>)>) -> Result<usize, StoreError> {
+        let catalogue = catalogue();
+        let mut tx = self.store.start_transaction().map_err(storage("starting a transaction"))?;
+        let mut written = 0;
+        for (doc, quads) in &batch {
+            tx.clear_graph(doc.as_ref()).map_err(storage("clearing a document graph"))?;
+            let old: Vec<Quad> = tx
+                .quads_for_pattern(
+                    Some(doc.as_ref().into()),
+                    None,
+                    None,
+                    Some(catalogue.as_ref().into()),
+                )
+                .collect::<Result<_, _>>()
+                .map_err(storage("reading a catalogue entry"))?;
+            for quad in &old {
+                tx.remove(quad);
+            }
+            tx.extend(quads);
+            written += quads.len();
         }
-        tx.extend(&quads);
-        tx.commit().map_err(storage("committing a document"))?;
-        tracing::debug!(quads = quads.len(), "document written");
-        Ok(quads.len())
+        tx.commit().map_err(storage("committing documents"))?;
+        Ok(written)
     }
 
     /// Removes a document's graph and catalogue entry in one transaction.
@@ -502,6 +595,43 @@ impl GraphStore {
         tx.extend(&quads);
         tx.commit().map_err(storage("committing the ontology"))?;
         tracing::debug!(triples = quads.len(), "ontology loaded");
+        Ok(quads.len())
+    }
+
+    /// Recomputes the VoID and DCAT description of the dataset and replaces the
+    /// description graph (`https://w3id.org/migraph/graph/void`) with it, in one
+    /// transaction.
+    ///
+    /// The description counts the union of every other graph: distinct triples,
+    /// subjects and objects, instances per class (`void:classPartition`), triples
+    /// per property (`void:propertyPartition`), entities and documents; it lists the
+    /// distributions that `migraph build` exports. Call it after a build, an ingest
+    /// or a removal; until then the description reports the previous state. It is
+    /// derived from the data only, so the same store always gets the same triples.
+    ///
+    /// # Errors
+    /// [`StoreError::ReadOnly`] and storage errors.
+    ///
+    /// # Returns
+    /// The number of quads in the new description.
+    pub fn refresh_description(&self) -> Result<usize, StoreError> {
+        self.writable("refresh the dataset description")?;
+        let started = std::time::Instant::now();
+        let counts = describe::count(&self.store).map_err(storage("counting the dataset"))?;
+        let coverage = describe::Coverage::of(&self.documents()?);
+        let mut quads = describe::description_quads(&counts, &coverage);
+        rdf::sort_quads(&mut quads);
+        let graph = NamedNode::new_unchecked(DESCRIPTION_GRAPH);
+        let mut tx = self.store.start_transaction().map_err(storage("starting a transaction"))?;
+        tx.clear_graph(graph.as_ref()).map_err(storage("clearing the description graph"))?;
+        tx.extend(&quads);
+        tx.commit().map_err(storage("committing the description"))?;
+        tracing::debug!(
+            quads = quads.len(),
+            triples = counts.triples,
+            elapsed = ?started.elapsed(),
+            "dataset description refreshed"
+        );
         Ok(quads.len())
     }
 
@@ -729,13 +859,16 @@ impl GraphStore {
     }
 
     /// Counts quads, distinct triples, documents, statements and entities.
+    ///
+    /// Distinct triples are counted by 128-bit fingerprint, 16 bytes each, so that a
+    /// store of millions of quads is counted without holding its terms.
     pub fn stats(&self) -> Result<StoreStats, StoreError> {
         let mut triples = HashSet::new();
         let mut quads = 0u64;
         for quad in self.store.iter() {
             let quad = quad.map_err(storage("computing statistics"))?;
             quads += 1;
-            triples.insert(Triple::from(quad));
+            triples.insert(describe::fingerprint(&(&quad.subject, &quad.predicate, &quad.object)));
         }
         let documents = self.documents()?.len() as u64;
         let typed = |class: &'static str| -> Result<u64, StorageError> {

@@ -20,6 +20,7 @@ pub struct CannedQuery {
 
 /// The query files, in the order a reader meets them.
 const FILES: &[(&str, &str)] = &[
+    ("funding-totals", include_str!("../../ontology/queries/funding-totals.rq")),
     ("funding-by-year", include_str!("../../ontology/queries/funding-by-year.rq")),
     ("country-timeline", include_str!("../../ontology/queries/country-timeline.rq")),
     ("deployments", include_str!("../../ontology/queries/deployments.rq")),

@@ -13,7 +13,7 @@ use migraph_core::model::vocab::{
     self, CATALOGUE_GRAPH, dcterms, mg, owl, prov, rdf, rdfs, skos, xsd,
 };
 use migraph_core::model::{
-    DocumentMeta, Entity, EntityId, Evidence, IsoDate, Money, Relation, When,
+    DocumentMeta, Entity, EntityId, EntityKind, Evidence, IsoDate, Money, Relation, When,
 };
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
 
@@ -71,7 +71,8 @@ impl GraphWriter {
 /// node, or an id that cannot form an IRI.
 ///
 /// # Returns
-/// The quads, sorted and without duplicates (an entity listed twice is written once).
+/// The quads without duplicates (an entity listed twice is written once), in a
+/// deterministic order.
 pub(crate) fn document_quads(
     meta: &DocumentMeta,
     entities: &[Entity],
@@ -117,8 +118,18 @@ pub(crate) fn document_quads(
 
     let mut quads = graph.quads;
     quads.extend(catalogue.quads);
-    sort_quads(&mut quads);
+    dedup_quads(&mut quads);
     Ok(quads)
+}
+
+/// Drops repeated quads, keeping the first of each in place.
+///
+/// The order of the remaining quads follows the input, which is itself
+/// deterministic; the store does not depend on it, so no sort is needed. Hashing
+/// the quads is much cheaper than [`sort_quads`]'s text keys on the write path.
+fn dedup_quads(quads: &mut Vec<Quad>) {
+    let mut seen = std::collections::HashSet::with_capacity(quads.len());
+    quads.retain(|q| seen.insert(q.clone()));
 }
 
 /// Sorts quads by their N-Quads text and drops duplicates, for deterministic output.
@@ -139,13 +150,24 @@ fn write_entity(graph: &mut GraphWriter, entity: &Entity) -> Result<(), StoreErr
         graph.string(&node, skos::ALT_LABEL, alias);
     }
     if let Some(qid) = &entity.wikidata {
-        graph.add(&node, owl::SAME_AS, named(vocab::wikidata_iri(qid))?);
+        // owl:sameAs for reasoners and the read-back; skos:exactMatch for SKOS
+        // tools and the EU vocabularies, which link authorities that way.
+        let item = named(vocab::wikidata_iri(qid))?;
+        graph.add(&node, owl::SAME_AS, item.clone());
+        graph.add(&node, skos::EXACT_MATCH, item);
     }
     if let Some(code) = &entity.iso2 {
         graph.string(&node, mg::ISO2, code);
     }
     if let Some(code) = &entity.iso3 {
         graph.string(&node, mg::ISO3, code);
+        // Only a country has an entry in the EU country table, and only a
+        // well-formed code names one; anything else stays a plain code.
+        if entity.kind == EntityKind::Country
+            && let Some(authority) = vocab::eu_country_iri(code)
+        {
+            graph.add(&node, skos::EXACT_MATCH, named(authority)?);
+        }
     }
     graph.string(&node, mg::ORIGIN, &entity.origin);
     Ok(())
@@ -455,7 +477,7 @@ fn decode_statement(r: &Reader<'_>, doc_id: &str) -> Result<Relation, StoreError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use migraph_core::model::{EntityKind, RelationKind};
+    use migraph_core::model::RelationKind;
 
     #[test]
     fn rdf_vocabulary_constants_are_valid_iris() {
@@ -499,13 +521,41 @@ mod tests {
             xsd::G_YEAR,
             skos::PREF_LABEL,
             skos::ALT_LABEL,
+            skos::EXACT_MATCH,
             prov::ENTITY,
             prov::WAS_DERIVED_FROM,
             dcterms::TITLE,
             dcterms::DATE,
             dcterms::SOURCE,
+            dcterms::DESCRIPTION,
+            dcterms::FORMAT,
+            dcterms::TEMPORAL,
+            dcterms::PERIOD_OF_TIME,
+            vocab::void::DATASET,
+            vocab::void::TRIPLES,
+            vocab::void::ENTITIES,
+            vocab::void::DISTINCT_SUBJECTS,
+            vocab::void::DISTINCT_OBJECTS,
+            vocab::void::PROPERTIES,
+            vocab::void::CLASSES,
+            vocab::void::DOCUMENTS,
+            vocab::void::CLASS_PARTITION,
+            vocab::void::CLASS,
+            vocab::void::PROPERTY_PARTITION,
+            vocab::void::PROPERTY,
+            vocab::void::URI_SPACE,
+            vocab::void::VOCABULARY,
+            vocab::dcat::DATASET,
+            vocab::dcat::DISTRIBUTION_CLASS,
+            vocab::dcat::DISTRIBUTION,
+            vocab::dcat::MEDIA_TYPE,
+            vocab::dcat::KEYWORD,
+            vocab::dcat::START_DATE,
+            vocab::dcat::END_DATE,
             CATALOGUE_GRAPH,
             vocab::ONTOLOGY_GRAPH,
+            vocab::DESCRIPTION_GRAPH,
+            vocab::DATASET,
         ];
         let kinds = EntityKind::ALL.iter().map(|k| vocab::entity_kind_iri(*k));
         let relations = RelationKind::ALL.iter().map(|k| vocab::relation_iri(*k));
@@ -570,6 +620,36 @@ mod tests {
         let decoded = decode_document(&meta.id, &group_by_subject(in_doc)).unwrap();
         assert_eq!(decoded.entities.into_values().collect::<Vec<_>>(), entities);
         assert_eq!(decoded.relations, relations);
+    }
+
+    #[test]
+    fn rdf_entities_link_wikidata_and_the_eu_country_table() {
+        let (meta, entities, relations) = sample();
+        let quads = document_quads(&meta, &entities, &relations).unwrap();
+        let links = |entity: &str, predicate: &str| -> Vec<String> {
+            let mut out: Vec<String> = quads
+                .iter()
+                .filter(|q| q.subject.to_string() == format!("<{}{entity}>", vocab::ENTITY_NS))
+                .filter(|q| q.predicate.as_str() == predicate)
+                .map(|q| q.object.to_string())
+                .collect();
+            out.sort();
+            out
+        };
+        assert_eq!(
+            links("european-union", owl::SAME_AS),
+            ["<http://www.wikidata.org/entity/Q458>"]
+        );
+        assert_eq!(
+            links("european-union", skos::EXACT_MATCH),
+            ["<http://www.wikidata.org/entity/Q458>"]
+        );
+        assert_eq!(
+            links("tunisia", skos::EXACT_MATCH),
+            ["<http://publications.europa.eu/resource/authority/country/TUN>"]
+        );
+        assert_eq!(links("tunisia", mg::ISO2), ["\"TN\""]);
+        assert!(links("tunisia", owl::SAME_AS).is_empty());
     }
 
     #[test]

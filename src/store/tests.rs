@@ -256,6 +256,112 @@ fn store_stats_count_distinct_things() {
     assert!(stats.triples_distinct < stats.quads, "{stats:?}");
 }
 
+/// Every quad of a store as N-Quads text, sorted (to compare two stores).
+fn all_quads(store: &GraphStore) -> Vec<String> {
+    let mut quads: Vec<String> = store.inner().iter().map(|q| q.unwrap().to_string()).collect();
+    quads.sort();
+    quads
+}
+
+fn as_batch(
+    docs: &[(DocumentMeta, Vec<Entity>, Vec<Relation>)],
+) -> Vec<(&DocumentMeta, &[Entity], &[Relation])> {
+    docs.iter().map(|(m, e, r)| (m, e.as_slice(), r.as_slice())).collect()
+}
+
+#[test]
+fn store_replace_documents_writes_what_one_by_one_writes() {
+    let sample = sample();
+    let one_by_one = GraphStore::memory().unwrap();
+    let written = load(&one_by_one, &sample);
+    // New documents (bulk loader) in one batch.
+    let batched = GraphStore::memory().unwrap();
+    assert_eq!(batched.replace_documents(as_batch(&sample.docs)).unwrap(), written);
+    assert_eq!(all_quads(&batched), all_quads(&one_by_one));
+    assert_eq!(batched.read_graph().unwrap(), sample.graph);
+    // A batch that mixes a changed document (transaction) and a new one (bulk loader).
+    let mixed = GraphStore::memory().unwrap();
+    let (m, e, r) = &sample.docs[0];
+    let mut older = m.clone();
+    older.content_hash = "0ld".to_owned();
+    mixed.replace_document(&older, &e[..3], &r[..1]).unwrap();
+    assert_eq!(mixed.replace_documents(as_batch(&sample.docs)).unwrap(), written);
+    assert_eq!(all_quads(&mixed), all_quads(&one_by_one));
+}
+
+#[test]
+fn store_replace_documents_keeps_the_last_of_a_repeated_document() {
+    let sample = sample();
+    let (m, e, r) = &sample.docs[0];
+    let mut first = m.clone();
+    first.content_hash = "f1".to_owned();
+    let store = GraphStore::memory().unwrap();
+    let batch = vec![(&first, &e[..3], &r[..1]), (m, e.as_slice(), r.as_slice())];
+    store.replace_documents(batch).unwrap();
+    assert_eq!(store.document_hash(&m.id).unwrap().as_deref(), Some(m.content_hash.as_str()));
+    let only = GraphStore::memory().unwrap();
+    only.replace_document(m, e, r).unwrap();
+    assert_eq!(all_quads(&store), all_quads(&only));
+}
+
+#[test]
+fn store_replace_documents_rejects_a_bad_batch_without_writing() {
+    let sample = sample();
+    let store = GraphStore::memory().unwrap();
+    let (m, e, r) = &sample.docs[1];
+    let mut batch = as_batch(&sample.docs[..1]);
+    batch.push((m, &e[..1], r.as_slice()));
+    let err = store.replace_documents(batch).unwrap_err();
+    assert!(matches!(err, StoreError::MissingEntity { .. }), "{err}");
+    assert_eq!(store.stats().unwrap().quads, 0);
+}
+
+#[test]
+fn store_refresh_description_counts_the_data_and_is_stable() {
+    let store = GraphStore::memory().unwrap();
+    let sample = sample();
+    load(&store, &sample);
+    let stats = store.stats().unwrap();
+    let written = store.refresh_description().unwrap();
+    assert!(written > 20, "{written}");
+    let count = |sparql: &str| -> u64 {
+        let csv = query_text(&store, sparql, ResultFormat::Csv);
+        csv.lines().nth(1).unwrap_or_default().trim().parse().unwrap_or(u64::MAX)
+    };
+    let void =
+        "PREFIX void: <http://rdfs.org/ns/void#> PREFIX mg: <https://w3id.org/migraph/ontology#>";
+    let in_graph = |pattern: &str| {
+        format!("{void} SELECT ?n WHERE {{ GRAPH <{}> {{ {pattern} }} }}", vocab::DESCRIPTION_GRAPH)
+    };
+    // Before the refresh, the union of the other graphs held exactly these triples.
+    assert_eq!(
+        count(&in_graph(&format!("<{}> void:triples ?n", vocab::DATASET))),
+        stats.triples_distinct
+    );
+    assert_eq!(count(&in_graph(&format!("<{}> void:entities ?n", vocab::DATASET))), stats.entities);
+    assert_eq!(count(&in_graph(&format!("<{}> void:documents ?n", vocab::DATASET))), 2);
+    assert_eq!(
+        count(&in_graph("?p void:class mg:Statement ; void:entities ?n")),
+        sample.graph.relations.len() as u64
+    );
+    let funds = sample.graph.relations.iter().filter(|r| r.kind == RelationKind::Funds);
+    let distinct_funds: BTreeSet<_> = funds.map(|r| (&r.subject, &r.object)).collect();
+    assert_eq!(
+        count(&in_graph("?p void:property mg:funds ; void:triples ?n")),
+        distinct_funds.len() as u64
+    );
+    // Refreshing again ignores the description itself: nothing changes.
+    let before = store.stats().unwrap();
+    assert_eq!(store.refresh_description().unwrap(), written);
+    assert_eq!(store.stats().unwrap(), before);
+    // After a removal the counts follow the data.
+    store.remove_document(&sample.docs[1].0.id).unwrap();
+    store.refresh_description().unwrap();
+    assert_eq!(count(&in_graph(&format!("<{}> void:documents ?n", vocab::DATASET))), 1);
+    // The description is not a document: reading the graph back ignores it.
+    assert_eq!(store.documents().unwrap().len(), 1);
+}
+
 #[test]
 fn store_query_sees_union_of_document_graphs() {
     let store = GraphStore::memory().unwrap();

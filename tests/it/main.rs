@@ -10,6 +10,7 @@ mod support;
 mod build;
 mod cli;
 mod push;
+mod queries;
 mod serve;
 mod serve_clients;
 mod serve_page;

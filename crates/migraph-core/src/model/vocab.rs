@@ -17,6 +17,12 @@
 //! | statement | `https://w3id.org/migraph/id/statement/<hash>` |
 //! | catalogue graph | `https://w3id.org/migraph/graph/catalogue` |
 //! | ontology graph | `https://w3id.org/migraph/graph/ontology` |
+//! | dataset description graph (VoID, DCAT) | `https://w3id.org/migraph/graph/void` |
+//! | the dataset itself | `https://w3id.org/migraph/id/dataset` |
+//!
+//! Entities are aligned with outside authorities: a Wikidata item through
+//! `owl:sameAs` and `skos:exactMatch`, a country also with the EU Publications
+//! Office country authority (`http://publications.europa.eu/resource/authority/country/<ISO3>`).
 
 use std::fmt::Write as _;
 
@@ -43,8 +49,15 @@ pub const STATEMENT_NS: &str = "https://w3id.org/migraph/id/statement/";
 pub const CATALOGUE_GRAPH: &str = "https://w3id.org/migraph/graph/catalogue";
 /// The named graph that holds the migraph ontology (`ontology/migraph.ttl`).
 pub const ONTOLOGY_GRAPH: &str = "https://w3id.org/migraph/graph/ontology";
+/// The named graph that holds the VoID and DCAT description of the dataset.
+pub const DESCRIPTION_GRAPH: &str = "https://w3id.org/migraph/graph/void";
+/// The IRI of the dataset a store holds (`void:Dataset`, `dcat:Dataset`).
+pub const DATASET: &str = "https://w3id.org/migraph/id/dataset";
 /// Namespace of Wikidata items; `owl:sameAs` links point here.
 pub const WIKIDATA_NS: &str = "http://www.wikidata.org/entity/";
+/// Namespace of the EU Publications Office country authority table; the local name
+/// is the ISO 3166-1 alpha-3 code.
+pub const EU_COUNTRY_NS: &str = "http://publications.europa.eu/resource/authority/country/";
 
 /// Terms of the migraph ontology (`ontology/migraph.ttl`).
 ///
@@ -232,6 +245,8 @@ pub mod skos {
     pub const PREF_LABEL: &str = "http://www.w3.org/2004/02/skos/core#prefLabel";
     /// `skos:altLabel`.
     pub const ALT_LABEL: &str = "http://www.w3.org/2004/02/skos/core#altLabel";
+    /// `skos:exactMatch`.
+    pub const EXACT_MATCH: &str = "http://www.w3.org/2004/02/skos/core#exactMatch";
 }
 
 /// PROV-O terms (<http://www.w3.org/ns/prov#>).
@@ -254,6 +269,68 @@ pub mod dcterms {
     pub const DATE: &str = "http://purl.org/dc/terms/date";
     /// `dcterms:source`.
     pub const SOURCE: &str = "http://purl.org/dc/terms/source";
+    /// `dcterms:description`.
+    pub const DESCRIPTION: &str = "http://purl.org/dc/terms/description";
+    /// `dcterms:format`.
+    pub const FORMAT: &str = "http://purl.org/dc/terms/format";
+    /// `dcterms:temporal`.
+    pub const TEMPORAL: &str = "http://purl.org/dc/terms/temporal";
+    /// `dcterms:PeriodOfTime`.
+    pub const PERIOD_OF_TIME: &str = "http://purl.org/dc/terms/PeriodOfTime";
+}
+
+/// VoID terms (<http://rdfs.org/ns/void#>), for the dataset description.
+pub mod void {
+    /// Namespace.
+    pub const NS: &str = "http://rdfs.org/ns/void#";
+    /// `void:Dataset`.
+    pub const DATASET: &str = "http://rdfs.org/ns/void#Dataset";
+    /// `void:triples`.
+    pub const TRIPLES: &str = "http://rdfs.org/ns/void#triples";
+    /// `void:entities`.
+    pub const ENTITIES: &str = "http://rdfs.org/ns/void#entities";
+    /// `void:distinctSubjects`.
+    pub const DISTINCT_SUBJECTS: &str = "http://rdfs.org/ns/void#distinctSubjects";
+    /// `void:distinctObjects`.
+    pub const DISTINCT_OBJECTS: &str = "http://rdfs.org/ns/void#distinctObjects";
+    /// `void:properties`.
+    pub const PROPERTIES: &str = "http://rdfs.org/ns/void#properties";
+    /// `void:classes`.
+    pub const CLASSES: &str = "http://rdfs.org/ns/void#classes";
+    /// `void:documents`.
+    pub const DOCUMENTS: &str = "http://rdfs.org/ns/void#documents";
+    /// `void:classPartition`.
+    pub const CLASS_PARTITION: &str = "http://rdfs.org/ns/void#classPartition";
+    /// `void:class`.
+    pub const CLASS: &str = "http://rdfs.org/ns/void#class";
+    /// `void:propertyPartition`.
+    pub const PROPERTY_PARTITION: &str = "http://rdfs.org/ns/void#propertyPartition";
+    /// `void:property`.
+    pub const PROPERTY: &str = "http://rdfs.org/ns/void#property";
+    /// `void:uriSpace`.
+    pub const URI_SPACE: &str = "http://rdfs.org/ns/void#uriSpace";
+    /// `void:vocabulary`.
+    pub const VOCABULARY: &str = "http://rdfs.org/ns/void#vocabulary";
+}
+
+/// DCAT terms (<http://www.w3.org/ns/dcat#>), for the dataset description.
+pub mod dcat {
+    /// Namespace.
+    pub const NS: &str = "http://www.w3.org/ns/dcat#";
+    /// `dcat:Dataset`.
+    pub const DATASET: &str = "http://www.w3.org/ns/dcat#Dataset";
+    /// `dcat:Distribution`.
+    pub const DISTRIBUTION_CLASS: &str = "http://www.w3.org/ns/dcat#Distribution";
+    /// `dcat:distribution`.
+    pub const DISTRIBUTION: &str = "http://www.w3.org/ns/dcat#distribution";
+    /// `dcat:mediaType`.
+    pub const MEDIA_TYPE: &str = "http://www.w3.org/ns/dcat#mediaType";
+    /// `dcat:keyword`.
+    pub const KEYWORD: &str = "http://www.w3.org/ns/dcat#keyword";
+    /// `dcat:startDate`.
+    pub const START_DATE: &str = "http://www.w3.org/ns/dcat#startDate";
+    /// `dcat:endDate`.
+    pub const END_DATE: &str = "http://www.w3.org/ns/dcat#endDate";
 }
 
 /// Prefixes used when serialising Turtle and TriG, and in the canned queries.
@@ -269,6 +346,9 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("prov", prov::NS),
     ("dcterms", dcterms::NS),
     ("wd", WIKIDATA_NS),
+    ("void", void::NS),
+    ("dcat", dcat::NS),
+    ("country", EU_COUNTRY_NS),
 ];
 
 /// The class IRI of an entity kind (`mg:Country`…).
@@ -368,6 +448,14 @@ pub fn wikidata_iri(qid: &str) -> String {
 /// The item id of a Wikidata IRI, or `None` for any other IRI.
 pub fn wikidata_id_from_iri(iri: &str) -> Option<String> {
     iri.strip_prefix(WIKIDATA_NS).and_then(percent_decode).filter(|s| !s.is_empty())
+}
+
+/// The EU Publications Office authority IRI of a country from its ISO 3166-1
+/// alpha-3 code (`TUN` → `http://publications.europa.eu/resource/authority/country/TUN`),
+/// or `None` when `iso3` is not three ASCII capital letters.
+pub fn eu_country_iri(iso3: &str) -> Option<String> {
+    let valid = iso3.len() == 3 && iso3.bytes().all(|b| b.is_ascii_uppercase());
+    valid.then(|| format!("{EU_COUNTRY_NS}{iso3}"))
 }
 
 /// The IRI of the statement node that reifies a relation.
@@ -520,5 +608,16 @@ mod tests {
         let day = IsoDate::day(2025, 5, 14).expect("valid date");
         assert_eq!(date_datatype(&day), xsd::DATE);
         assert_eq!(wikidata_id_from_iri(&wikidata_iri("Q458")).as_deref(), Some("Q458"));
+    }
+
+    #[test]
+    fn vocab_eu_country_iri_needs_an_alpha3_code() {
+        assert_eq!(
+            eu_country_iri("TUN").as_deref(),
+            Some("http://publications.europa.eu/resource/authority/country/TUN")
+        );
+        for bad in ["tun", "TN", "TUNS", "T N", ""] {
+            assert_eq!(eu_country_iri(bad), None, "{bad:?}");
+        }
     }
 }
