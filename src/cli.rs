@@ -487,6 +487,7 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
                     missing.push(doc.as_str());
                 }
             }
+            graph_store.refresh_description().context("refreshing the dataset description")?;
             if !missing.is_empty() {
                 return Err(BadInput(format!(
                     "not in the store {}: {}; `migraph stats` lists the documents",

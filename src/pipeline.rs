@@ -3,7 +3,8 @@
 //! The only place that knows the order of the stages. Workers read and extract
 //! documents in parallel; results come back in input order through a bounded
 //! channel, so memory stays flat in the corpus size and output is deterministic.
-//! Writing to the store happens on the calling thread, one transaction per document.
+//! Writing to the store happens on the calling thread, in small batches of documents;
+//! each document is whole or absent after a crash.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -195,9 +196,11 @@ pub enum BuildError {
 
 /// Ingests, extracts and loads `config.inputs` into `store`.
 ///
-/// Every document is written in one store transaction that replaces its named
-/// graph, so an interrupted build leaves a consistent store and the next build
-/// completes it. `progress` is called once per input file.
+/// Documents are written in batches of [`STORE_BATCH`] (new ones through Oxigraph's
+/// bulk loader, changed ones in a transaction that replaces their named graph); each
+/// document is whole or absent after a crash, so an interrupted build leaves a
+/// consistent store and the next build completes it. The VoID/DCAT description is
+/// refreshed at the end. `progress` is called once per input file.
 pub fn build(
     store: &GraphStore,
     resources: &Resources,
