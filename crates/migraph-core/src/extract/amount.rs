@@ -84,8 +84,11 @@ pub struct AmountMatch {
 pub fn find_amounts(text: &str) -> Vec<AmountMatch> {
     let mut found = Vec::new();
     let mut next = 0;
-    for (idx, _) in text.char_indices() {
-        if idx < next {
+    let mut prev: Option<char> = None;
+    for (idx, c) in text.char_indices() {
+        let prev_alnum = prev.is_some_and(char::is_alphanumeric);
+        prev = Some(c);
+        if idx < next || !may_start(c, prev_alnum) {
             continue;
         }
         if let Some((end, money)) = match_at(text, idx) {
@@ -170,6 +173,16 @@ const SCALES: &[(&str, u64, bool, bool)] = &[
     ("m", 1_000_000, false, false),
     ("b", 1_000_000_000, false, false),
 ];
+
+/// Whether [`match_at`] can match at a character `c`: a digit, a currency
+/// symbol, or an ASCII letter that starts a word (codes, `US$` and number
+/// words). Letters inside words and all other characters never start an
+/// amount, so skipping them changes no result.
+fn may_start(c: char, prev_alnum: bool) -> bool {
+    c.is_ascii_digit()
+        || matches!(c, '$' | '€' | '£' | '¥')
+        || (c.is_ascii_alphabetic() && !prev_alnum)
+}
 
 /// Tries to read one amount starting exactly at byte `start` (a char boundary).
 /// Returns the end of the expression and the amount.

@@ -89,10 +89,18 @@ pub struct DateMatch {
 pub fn find_dates(text: &str, doc_date: Option<IsoDate>) -> Vec<DateMatch> {
     let mut found = Vec::new();
     let mut line_start = 0;
+    // One token buffer for the whole text: lines are scanned one at a time.
+    let mut scan = Scan { toks: Vec::new(), doc: doc_date };
     for line in text.split_inclusive('\n') {
-        let scan = Scan { toks: tokenize(line, line_start), doc: doc_date };
+        tokenize_into(&mut scan.toks, line, line_start);
         let mut idx = 0;
         while idx < scan.toks.len() {
+            // Most tokens cannot start any date form; rejecting them here keeps
+            // the scan from trying every pattern at every word.
+            if !may_start(&scan.toks[idx]) {
+                idx += 1;
+                continue;
+            }
             match scan.expr(idx) {
                 Some((next, when)) if next > idx => {
                     let span = Span { start: scan.toks[idx].start, end: scan.toks[next - 1].end };
@@ -223,9 +231,109 @@ struct Tok<'a> {
     end: usize,
 }
 
+/// Words (lower-cased) that can start a date expression: month and weekday
+/// names, the keywords of [`Scan::expr`], the relative and qualifier words of
+/// [`Scan::relative`] and [`Scan::qualified`], and `q` of `Q1 2025`.
+const STARTERS: &[&str] = &[
+    "january",
+    "jan",
+    "february",
+    "feb",
+    "march",
+    "mar",
+    "april",
+    "apr",
+    "may",
+    "june",
+    "jun",
+    "july",
+    "jul",
+    "august",
+    "aug",
+    "september",
+    "sep",
+    "sept",
+    "october",
+    "oct",
+    "november",
+    "nov",
+    "december",
+    "dec",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "since",
+    "until",
+    "till",
+    "through",
+    "by",
+    "from",
+    "between",
+    "this",
+    "current",
+    "last",
+    "next",
+    "coming",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "the",
+    "mid",
+    "end",
+    "early",
+    "late",
+    "earlier",
+    "later",
+    "beginning",
+    "start",
+    "middle",
+    "turn",
+    "spring",
+    "summer",
+    "autumn",
+    "fall",
+    "winter",
+    "q",
+];
+
+/// Whether a date expression may start at `tok`: a number, or a word of
+/// [`STARTERS`] in any ASCII case. Every rule of [`Scan::expr`] looks at its
+/// first token this way, so skipping other tokens changes no result.
+fn may_start(tok: &Tok<'_>) -> bool {
+    match tok.kind {
+        Kind::Num => true,
+        Kind::Punct => false,
+        Kind::Word => {
+            // The longest starter has nine letters; compare a lower-cased copy
+            // on the stack, first letter first, so most words cost one test.
+            let bytes = tok.text.as_bytes();
+            if bytes.len() > 9 {
+                return false;
+            }
+            let mut buf = [0u8; 9];
+            let lower = &mut buf[..bytes.len()];
+            lower.copy_from_slice(bytes);
+            lower.make_ascii_lowercase();
+            STARTERS.iter().any(|w| w.as_bytes().first() == lower.first() && w.as_bytes() == lower)
+        }
+    }
+}
+
 /// Splits `line` (starting at byte `base` of the text) into tokens.
 fn tokenize(line: &str, base: usize) -> Vec<Tok<'_>> {
-    let mut toks: Vec<Tok<'_>> = Vec::new();
+    let mut toks = Vec::new();
+    tokenize_into(&mut toks, line, base);
+    toks
+}
+
+/// Splits `line` (starting at byte `base` of the text) into tokens, replacing
+/// the contents of `toks` (whose allocation is reused).
+fn tokenize_into<'a>(toks: &mut Vec<Tok<'a>>, line: &'a str, base: usize) {
+    toks.clear();
     let mut chars = line.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
         let kind = if c.is_alphabetic() {
@@ -254,7 +362,6 @@ fn tokenize(line: &str, base: usize) -> Vec<Tok<'_>> {
         }
         toks.push(Tok { kind, text: &line[start..end], start: base + start, end: base + end });
     }
-    toks
 }
 
 /// Month names, full and abbreviated, in calendar order.
