@@ -15,6 +15,8 @@
 
 use std::collections::HashMap;
 
+use aho_corasick::Match;
+
 use super::resources::{CaseRule, Resources, RoleSpec, SurfaceKind};
 use super::text::{Tok, boundary_after, boundary_before, possessive_gap, tokens};
 use crate::model::{Entity, EntityId, EntityKind};
@@ -230,45 +232,42 @@ impl Ctx<'_> {
 
     fn gazetteer(&mut self) {
         let text = self.text;
-        let mut valid: Vec<(usize, usize, usize, bool)> = Vec::new();
-        let res = self.res;
-        // Matches start at word starts only (`boundary_before` holds for each).
-        res.gazetteer_ac.each_at_word_starts(text, |si, start, end| {
-            let s = &res.surfaces[si];
-            let slice = &text[start..end];
+        let mut valid: Vec<(Match, usize, bool)> = Vec::new();
+        for m in self.res.gazetteer_ac.find_overlapping_iter(text) {
+            let s = &self.res.surfaces[m.pattern().as_usize()];
+            let slice = &text[m.start()..m.end()];
             let case_ok = match s.case {
                 CaseRule::Exact => slice == s.text,
                 CaseRule::InitialUpper => slice.chars().next().is_some_and(char::is_uppercase),
                 CaseRule::Any => true,
             };
-            if !case_ok {
-                return false;
+            if !case_ok || !boundary_before(text, m.start()) {
+                continue;
             }
             let mut plural = false;
-            if !boundary_after(text, end) {
+            if !boundary_after(text, m.end()) {
                 // A demonym may take a plural "s" ("Afghans") and still be a demonym.
-                let rest = &text[end..];
+                let rest = &text[m.end()..];
                 if s.kind == SurfaceKind::Demonym
                     && rest.starts_with('s')
-                    && boundary_after(text, end + 1)
+                    && boundary_after(text, m.end() + 1)
                 {
                     plural = true;
                 } else {
-                    return false;
+                    continue;
                 }
             }
-            valid.push((start, end, si, plural));
-            false
-        });
+            valid.push((m, m.pattern().as_usize(), plural));
+        }
         // Leftmost-longest over the valid matches only, so a failed long match
         // does not hide a shorter valid one at the same place.
-        valid.sort_by_key(|&(start, end, _, _)| (start, std::cmp::Reverse(end)));
+        valid.sort_by_key(|(m, _, _)| (m.start(), std::cmp::Reverse(m.end())));
         let mut last_end = 0;
-        for (m_start, m_end, si, plural) in valid {
-            if m_start < last_end {
+        for (m, si, plural) in valid {
+            if m.start() < last_end {
                 continue;
             }
-            last_end = m_end;
+            last_end = m.end();
             let surface = self.res.surfaces[si].clone();
             let (id, kind) = self.gaz_entity(surface.entry);
             match surface.kind {
@@ -279,20 +278,20 @@ impl Ctx<'_> {
                     match body {
                         Some(bi) => {
                             let (bid, bk) = self.gaz_entity(bi);
-                            let mut x = Ment::synthetic(bid, bk, m_start, "gazetteer-person");
-                            x.end = m_end;
+                            let mut x = Ment::synthetic(bid, bk, m.start(), "gazetteer-person");
+                            x.end = m.end();
                             x.person = Some(id);
                             x.prio = 1;
                             self.cands.push(x);
                         }
-                        None => self.push(m_start, m_end, id, kind, "gazetteer", 1),
+                        None => self.push(m.start(), m.end(), id, kind, "gazetteer", 1),
                     }
                 }
-                SurfaceKind::Name => self.push(m_start, m_end, id, kind, "gazetteer", 1),
-                SurfaceKind::Place => self.push(m_start, m_end, id, kind, "place", 1),
+                SurfaceKind::Name => self.push(m.start(), m.end(), id, kind, "gazetteer", 1),
+                SurfaceKind::Place => self.push(m.start(), m.end(), id, kind, "place", 1),
                 SurfaceKind::Demonym => {
-                    let end = if plural { m_end + 1 } else { m_end };
-                    self.demonym(m_start, end, plural, id, kind);
+                    let end = if plural { m.end() + 1 } else { m.end() };
+                    self.demonym(m.start(), end, plural, id, kind);
                 }
             }
         }
@@ -428,12 +427,11 @@ impl Ctx<'_> {
         self.sort_cands();
         let text = self.text;
         let mut hits: Vec<(usize, usize, usize)> = Vec::new();
-        self.res.role_ac.each_at_word_starts(text, |p, a, b| {
-            if boundary_after(text, b) {
-                hits.push((a, b, self.res.role_of_pattern[p]));
+        for m in self.res.role_ac.find_overlapping_iter(text) {
+            if boundary_before(text, m.start()) && boundary_after(text, m.end()) {
+                hits.push((m.start(), m.end(), self.res.role_of_pattern[m.pattern().as_usize()]));
             }
-            false
-        });
+        }
         hits.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
         let mut last_end = 0;
         let mut recent: Vec<(String, EntityId, Option<EntityId>)> = Vec::new();

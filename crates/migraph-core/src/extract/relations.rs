@@ -10,8 +10,6 @@
 //! `discusses`). Negated, ended, hypothetical and questioned statements are
 //! dropped. This module reads no files and never panics on any text.
 
-use std::cell::OnceCell;
-
 use super::mentions::{Found, Ment};
 use super::resources::{ArgFinder, Resources, Rule};
 use super::text::{
@@ -72,9 +70,6 @@ struct Sent<'a> {
     ms: Vec<&'a Ment>,
     clauses: Clauses,
     toks: Vec<Tok>,
-    /// Per clause: whether it holds a cancelling cue (see [`negated`]), filled
-    /// on first use because every trigger of the sentence asks again.
-    cancels: Vec<OnceCell<bool>>,
 }
 
 /// Runs every rule over every sentence of the document, in text order.
@@ -106,9 +101,7 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
                 .into_iter()
                 .map(|t| Tok { start: t.start + start, end: t.end + start })
                 .collect(),
-            cancels: Vec::new(),
         };
-        let sent = Sent { cancels: vec![OnceCell::new(); sent.clauses.starts.len()], ..sent };
         let body = text[start..end].trim();
         let question = body.ends_with('?');
         let item = is_list_item(text, start);
@@ -210,7 +203,6 @@ fn role_relations(facts: &DocFacts<'_>, out: &mut Vec<Relation>) {
             ms: Vec::new(),
             clauses: Clauses::new(&doc.text, s.span.start, s.span.end.min(doc.text.len())),
             toks: Vec::new(),
-            cancels: Vec::new(),
         };
         let ev = evidence(doc, &sent, r.start, r.end, r.rule);
         out.push(relation(&r.person, RelationKind::MemberOf, &r.body, None, None, ev));
@@ -369,18 +361,11 @@ fn rule_hits(
     let s_text = &text[sent.start..sent.end];
     let lower = s_text.to_lowercase();
     let mut hits: Vec<Hit<'_>> = Vec::new();
-    // Triggers start at a word start, or with punctuation ("’s", "-funded")
-    // that attaches to the word before.
-    let mut found: Vec<(usize, usize, usize)> = Vec::new();
-    let prev_alnum = !boundary_before(text, sent.start);
-    res.trigger_ac.each_from(s_text, prev_alnum, true, |p, a, b| {
-        found.push((p, a, b));
-        false
-    });
-    for (pattern, ma, mb) in found {
-        let t = &res.triggers[pattern];
-        let (a, b) = (sent.start + ma, sent.start + mb);
-        let attached = s_text[ma..].chars().next().is_some_and(|c| !c.is_alphanumeric());
+    for m in res.trigger_ac.find_overlapping_iter(s_text) {
+        let t = &res.triggers[m.pattern().as_usize()];
+        let (a, b) = (sent.start + m.start(), sent.start + m.end());
+        // Triggers that start with punctuation ("’s", "-funded") attach to the word before.
+        let attached = s_text[m.start()..].chars().next().is_some_and(|c| !c.is_alphanumeric());
         if !attached && !boundary_before(text, a) || !t.prefix && !boundary_after(text, b) {
             continue;
         }
@@ -583,14 +568,8 @@ fn negated(text: &str, res: &Resources, sent: &Sent<'_>, a: usize, b: usize) -> 
         return true;
     }
     (ci + 1..sent.clauses.starts.len()).filter(|&k| !sent.clauses.has_antecedent(k)).any(|k| {
-        let scan = || {
-            let (ns, ne) = sent.clauses.span(k);
-            res.cues.cancel_after.any(&text[ns..ne], false)
-        };
-        match sent.cancels.get(k) {
-            Some(cell) => *cell.get_or_init(scan),
-            None => scan(),
-        }
+        let (ns, ne) = sent.clauses.span(k);
+        res.cues.cancel_after.any(&text[ns..ne], false)
     })
 }
 

@@ -9,10 +9,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use aho_corasick::automaton::Automaton;
-use aho_corasick::{
-    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, MatchKind, StartKind,
-};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
@@ -337,142 +334,11 @@ pub(crate) struct Rule {
     pub(crate) needs_words: Vec<String>,
 }
 
-/// Patterns looked for only where a match may start: an anchored DFA walked
-/// from each chosen position until no pattern can continue.
-///
-/// Every caller rejects matches that start inside a word, so instead of an
-/// unanchored overlapping search that reports (and then drops) every match
-/// inside words, the walk starts at word starts only and reports exactly the
-/// matches starting there. The matches at one start come by increasing end,
-/// and matches with equal ends in pattern order, as the overlapping search
-/// reports them.
-#[derive(Debug, Clone)]
-pub(crate) struct StartDfa {
-    dfa: aho_corasick::dfa::DFA,
-    /// Per byte: whether some pattern starts with it, so that most word
-    /// starts are rejected without entering the automaton.
-    first: [bool; 256],
-    /// Whether the empty string is one of the patterns (it matches anywhere).
-    empty: bool,
-}
-
-impl StartDfa {
-    /// Compiles `pats`, ignoring ASCII case when `case_insensitive`.
-    fn new<P: AsRef<[u8]>>(
-        pats: &[P],
-        case_insensitive: bool,
-    ) -> Result<StartDfa, aho_corasick::BuildError> {
-        let dfa = aho_corasick::dfa::Builder::new()
-            .ascii_case_insensitive(case_insensitive)
-            .match_kind(MatchKind::Standard)
-            .start_kind(StartKind::Anchored)
-            .build(pats)?;
-        let mut first = [false; 256];
-        for p in pats {
-            if let Some(&b) = p.as_ref().first() {
-                first[usize::from(b)] = true;
-                if case_insensitive {
-                    first[usize::from(b.to_ascii_lowercase())] = true;
-                    first[usize::from(b.to_ascii_uppercase())] = true;
-                }
-            }
-        }
-        let empty = dfa.start_state(Anchored::Yes).is_ok_and(|sid| dfa.is_match(sid));
-        Ok(StartDfa { dfa, first, empty })
-    }
-
-    /// Calls `f(pattern, end)` for every pattern that matches `hay` from byte
-    /// `at`, by increasing end, until `f` returns `true`; returns whether it did.
-    #[inline]
-    pub(crate) fn each_at(
-        &self,
-        hay: &str,
-        at: usize,
-        mut f: impl FnMut(usize, usize) -> bool,
-    ) -> bool {
-        let dfa = &self.dfa;
-        let Some(rest) = hay.as_bytes().get(at..) else { return false };
-        // An empty pattern matches everywhere, so the table is only a shortcut
-        // when the start state is not a match.
-        if !rest.first().is_some_and(|&b| self.first[usize::from(b)]) && !self.empty {
-            return false;
-        }
-        let Ok(mut sid) = dfa.start_state(Anchored::Yes) else { return false };
-        let mut end = at;
-        loop {
-            if dfa.is_match(sid) {
-                for k in 0..dfa.match_len(sid) {
-                    let pid = dfa.match_pattern(sid, k);
-                    // Match lists also hold patterns that are proper suffixes of
-                    // the text walked; those start later and are found from there.
-                    if end - dfa.pattern_len(pid) == at && f(pid.as_usize(), end) {
-                        return true;
-                    }
-                }
-            }
-            let Some(&b) = rest.get(end - at) else { return false };
-            sid = dfa.next_state(Anchored::Yes, sid, b);
-            if dfa.is_dead(sid) {
-                return false;
-            }
-            end += 1;
-        }
-    }
-
-    /// Calls `f(pattern, start, end)` for every match that starts at a word
-    /// start of `hay` (a character boundary not preceded by a letter or digit),
-    /// by increasing start, then end, until `f` returns `true`; returns whether
-    /// it did.
-    pub(crate) fn each_at_word_starts(
-        &self,
-        hay: &str,
-        f: impl FnMut(usize, usize, usize) -> bool,
-    ) -> bool {
-        self.each_from(hay, false, false, f)
-    }
-
-    /// Like [`StartDfa::each_at_word_starts`], with the character before `hay`
-    /// given by `prev_alnum` (whether it is a letter or digit), and, when
-    /// `punct_starts`, also from every character that is not a letter or digit
-    /// (patterns that attach to the word before, such as `’s`).
-    pub(crate) fn each_from(
-        &self,
-        hay: &str,
-        mut prev_alnum: bool,
-        punct_starts: bool,
-        mut f: impl FnMut(usize, usize, usize) -> bool,
-    ) -> bool {
-        let bytes = hay.as_bytes();
-        for (i, &b) in bytes.iter().enumerate() {
-            let alnum = if b.is_ascii() {
-                b.is_ascii_alphanumeric()
-            } else if (b & 0xC0) == 0x80 {
-                // A continuation byte: not a character start.
-                continue;
-            } else {
-                hay.get(i..).and_then(|r| r.chars().next()).is_some_and(char::is_alphanumeric)
-            };
-            // The first-byte test is repeated here so that the common case (no
-            // pattern starts with this byte) costs no call.
-            if (!prev_alnum || (punct_starts && !alnum))
-                && (self.first[usize::from(b)] || self.empty)
-                && self.each_at(hay, i, |p, e| f(p, i, e))
-            {
-                return true;
-            }
-            prev_alnum = alnum;
-        }
-        false
-    }
-}
-
 /// A word list compiled into one automaton, for "does this text hold one of
 /// these words" tests at word boundaries.
 #[derive(Debug, Clone)]
 pub(crate) struct CueSet {
     ac: AhoCorasick,
-    /// The same patterns, searched from word starts only (for [`CueSet::any`]).
-    starts: StartDfa,
     /// Per pattern: whether it is a prefix (`fund*`: any word ending).
     prefix: Vec<bool>,
     /// Per pattern: whether it is the capitalised form of a lower-case cue,
@@ -513,8 +379,7 @@ impl CueSet {
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&pats)?;
-        let starts = StartDfa::new(&pats, !case_sensitive)?;
-        Ok(CueSet { ac, starts, prefix, capital })
+        Ok(CueSet { ac, prefix, capital })
     }
 
     /// Word-bounded matches in `hay` as byte ranges; capitalised forms of
@@ -537,14 +402,7 @@ impl CueSet {
 
     /// Whether `hay` holds one of the cues.
     pub(crate) fn any(&self, hay: &str, start_ok: bool) -> bool {
-        // The same test as `matches` (a word start is what its `before` asks
-        // for), without visiting matches inside words.
-        self.starts.each_at_word_starts(hay, |i, a, b| {
-            let after =
-                self.prefix[i] || hay[b..].chars().next().is_none_or(|c| !c.is_alphanumeric());
-            let cap_ok = !self.capital[i] || (start_ok && a == 0);
-            after && cap_ok
-        })
+        self.matches(hay, start_ok).next().is_some()
     }
 }
 
@@ -588,13 +446,13 @@ pub struct Resources {
     pub(crate) entries: Vec<Entry>,
     pub(crate) by_id: HashMap<EntityId, usize>,
     pub(crate) surfaces: Vec<Surface>,
-    pub(crate) gazetteer_ac: StartDfa,
+    pub(crate) gazetteer_ac: AhoCorasick,
     pub(crate) lexicon: Lexicon,
     pub(crate) rules: Vec<Rule>,
     pub(crate) triggers: Vec<Trigger>,
-    pub(crate) trigger_ac: StartDfa,
+    pub(crate) trigger_ac: AhoCorasick,
     /// Role titles: automaton over every title, pattern index → role index.
-    pub(crate) role_ac: StartDfa,
+    pub(crate) role_ac: AhoCorasick,
     pub(crate) role_of_pattern: Vec<usize>,
     /// Cue words: automaton, pattern index → entity type.
     pub(crate) cue_ac: AhoCorasick,
@@ -684,18 +542,16 @@ impl Resources {
     fn empty() -> Resources {
         // An automaton over no patterns has nothing that could fail to build.
         let empty_ac = || AhoCorasick::new(Vec::<&str>::new()).expect("empty automaton builds");
-        let empty_start =
-            || StartDfa::new(&Vec::<&str>::new(), true).expect("empty automaton builds");
         Resources {
             entries: Vec::new(),
             by_id: HashMap::new(),
             surfaces: Vec::new(),
-            gazetteer_ac: empty_start(),
+            gazetteer_ac: empty_ac(),
             lexicon: Lexicon::default(),
             rules: Vec::new(),
             triggers: Vec::new(),
-            trigger_ac: empty_start(),
-            role_ac: empty_start(),
+            trigger_ac: empty_ac(),
+            role_ac: empty_ac(),
             role_of_pattern: Vec::new(),
             cue_ac: empty_ac(),
             cue_kinds: Vec::new(),
@@ -1129,15 +985,8 @@ fn build(
         .filter(|s| s.kind == SurfaceKind::Demonym)
         .map(|s| (s.text.clone(), s.entry))
         .collect();
-    let starts = |pats: &[String]| -> Result<StartDfa, ResourceError> {
-        StartDfa::new(pats, true).map_err(|e| ResourceError::Parse {
-            path: PathBuf::from("ontology"),
-            line: 1,
-            message: format!("cannot build automaton: {e}"),
-        })
-    };
-    let gazetteer_ac = starts(&surface_texts)?;
-    let trigger_ac = starts(&trigger_texts)?;
+    let gazetteer_ac = ci(&surface_texts)?;
+    let trigger_ac = ci(&trigger_texts)?;
     let mut role_texts = Vec::new();
     let mut role_of_pattern = Vec::new();
     for (i, r) in lexicon.role.iter().enumerate() {
@@ -1146,7 +995,7 @@ fn build(
             role_of_pattern.push(i);
         }
     }
-    let role_ac = starts(&role_texts)?;
+    let role_ac = ci(&role_texts)?;
     let mut cue_texts = Vec::new();
     let mut cue_kinds = Vec::new();
     for c in &lexicon.cue {
@@ -1221,67 +1070,5 @@ fn merge_lexicon(into: &mut Lexicon, from: Lexicon) {
     into.cue.extend(from.cue);
     if from.hypothetical_window != default_window() {
         into.hypothetical_window = from.hypothetical_window;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Word-start matches the slow way: every overlapping match, kept when
-    /// it starts at a word start, ordered by start then end.
-    fn reference(pats: &[&str], hay: &str) -> Vec<(usize, usize, usize)> {
-        let ac = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .build(pats)
-            .expect("test patterns build");
-        let mut out: Vec<(usize, usize, usize)> = ac
-            .find_overlapping_iter(hay)
-            .filter(|m| hay[..m.start()].chars().next_back().is_none_or(|c| !c.is_alphanumeric()))
-            .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
-            .collect();
-        out.sort_by_key(|&(_, s, e)| (s, e));
-        out
-    }
-
-    #[test]
-    fn start_dfa_finds_every_match_at_word_starts_only() {
-        let pats = ["eu", "EU-Turkey", "turkey", "key", "the eu", "’s", "Ünal"];
-        let hay = "The EU-Turkey statement: Turkey’s key role, not the euro. Ünal met a\u{e9}eu.";
-        let dfa = StartDfa::new(&pats, true).expect("test patterns build");
-        let mut got = Vec::new();
-        dfa.each_at_word_starts(hay, |p, s, e| {
-            got.push((p, s, e));
-            false
-        });
-        assert_eq!(got, reference(&pats, hay));
-        assert!(got.iter().any(|&(p, _, _)| pats[p] == "the eu"));
-        // "key" inside "Turkey" is not a word start; "key role" is.
-        assert_eq!(got.iter().filter(|&&(p, _, _)| pats[p] == "key").count(), 1);
-    }
-
-    #[test]
-    fn start_dfa_stops_when_asked_and_reads_punctuation_starts() {
-        let dfa = StartDfa::new(&["’s", "fund"], true).expect("test patterns build");
-        let hay = "Italy’s funds";
-        let mut seen = 0;
-        assert!(dfa.each_at_word_starts(hay, |_, _, _| {
-            seen += 1;
-            true
-        }));
-        assert_eq!(seen, 1);
-        // `’s` follows a letter: only found when punctuation may start a match.
-        let mut starts = Vec::new();
-        dfa.each_from(hay, false, true, |_, s, _| {
-            starts.push(s);
-            false
-        });
-        assert_eq!(starts, [5, 10]);
-        let mut word_starts = Vec::new();
-        dfa.each_at_word_starts(hay, |_, s, _| {
-            word_starts.push(s);
-            false
-        });
-        assert_eq!(word_starts, [10]);
     }
 }
