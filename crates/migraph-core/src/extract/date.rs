@@ -13,8 +13,12 @@
 //!
 //! - ISO dates `2025-05-14` and months `2025-05`;
 //! - `14 May 2025`, `14th of May 2025`, `May 14, 2025`, `Monday, April 29, 2024`;
-//! - `14 May`, `May 14`, `on 10 September`: the year is the document's; without a
-//!   document date nothing is emitted;
+//! - `14 May`, `May 14`, `on 10 September`, `10-12 September`: the year is the
+//!   document's when that puts the month between ten months before and three
+//!   months after the document's month, else the nearest year before or after
+//!   (a bulletin of 15 January 2026 saying `10 December` means 2025-12-10); a
+//!   year-only document date gives its year; without a document date nothing
+//!   is emitted;
 //! - `May 2025`, `Sept. 2025`, `December, 2024`;
 //! - a month name alone only in context: after `in`, `on`, `since`, `until`,
 //!   `by`, `from`, `during`, `through`, `of`, `early`, `mid`, `late`; before a
@@ -364,6 +368,15 @@ fn tokenize_into<'a>(toks: &mut Vec<Tok<'a>>, line: &'a str, base: usize) {
     }
 }
 
+/// How many months before the document's month a day written without a year
+/// keeps the document year (`On 29 January … signed` in a November bulletin).
+const MONTHS_BACK: i32 = 10;
+
+/// How many months after the document's month a day written without a year
+/// keeps the document year (`they meet on 10 September` in a July bulletin);
+/// a later month is read as last year's (`10 December` in a January bulletin).
+const MONTHS_AHEAD: i32 = 3;
+
 /// Month names, full and abbreviated, in calendar order.
 const MONTHS: [(&str, &[&str]); 12] = [
     ("January", &["Jan"]),
@@ -540,6 +553,28 @@ impl Scan<'_> {
         self.doc.map(|d| d.year)
     }
 
+    /// The year of a day in `month` written without a year (`10 December`):
+    /// the document year when that puts the month between [`MONTHS_BACK`]
+    /// months before and [`MONTHS_AHEAD`] months after the document's month,
+    /// else the year before or after, whichever is nearer (a bulletin of
+    /// January 2026 saying `10 December` means December 2025; one of
+    /// September 2025 saying `9 October` means October 2025). With a
+    /// year-only document date, the document year.
+    fn year_for_day(&self, month: u8) -> Option<i32> {
+        let doc = self.doc?;
+        let Some(doc_month) = doc.month else { return Some(doc.year) };
+        // Months from the document's month to `month` in the document year;
+        // only a month outside the window moves to the year before or after.
+        let ahead = i32::from(month) - i32::from(doc_month);
+        Some(if ahead > MONTHS_AHEAD {
+            doc.year - 1
+        } else if ahead < -MONTHS_BACK {
+            doc.year + 1
+        } else {
+            doc.year
+        })
+    }
+
     /// Skips a comma at `idx`.
     fn skip_comma(&self, idx: usize) -> usize {
         if self.is_punct(idx, &[',']) { idx + 1 } else { idx }
@@ -624,7 +659,7 @@ impl Scan<'_> {
         {
             let (after, year) = match self.year(self.skip_comma(after_month)) {
                 Some(found) => found,
-                None => (after_month, self.doc_year()?),
+                None => (after_month, self.year_for_day(month)?),
             };
             let start = IsoDate::day(year, month, first)?;
             return between(after, start, IsoDate::day(year, month, second)?);
@@ -718,7 +753,7 @@ impl Scan<'_> {
         let (after_month, month, _) = self.month(n)?;
         match self.year(self.skip_comma(after_month)) {
             Some((after, year)) => IsoDate::day(year, month, day).map(|d| (after, d)),
-            None => IsoDate::day(self.doc_year()?, month, day).map(|d| (after_month, d)),
+            None => IsoDate::day(self.year_for_day(month)?, month, day).map(|d| (after_month, d)),
         }
     }
 
@@ -728,7 +763,7 @@ impl Scan<'_> {
         let (after_day, day) = self.day(n)?;
         match self.year(self.skip_comma(after_day)) {
             Some((after, year)) => IsoDate::day(year, month, day).map(|d| (after, d)),
-            None => IsoDate::day(self.doc_year()?, month, day).map(|d| (after_day, d)),
+            None => IsoDate::day(self.year_for_day(month)?, month, day).map(|d| (after_day, d)),
         }
     }
 
@@ -982,6 +1017,28 @@ mod tests {
         check("papers of 2 July and 15 July", "2 July=at:2025-07-02; 15 July=at:2025-07-15");
         check("held September 10 in Brussels", "September 10=at:2025-09-10");
         assert_eq!(render("they meet on 10 September", None), "");
+    }
+
+    #[test]
+    fn find_dates_takes_the_nearest_year_for_day_and_month() {
+        let january = IsoDate::day(2026, 1, 15);
+        assert_eq!(render("the talks of 10 December", january), "10 December=at:2025-12-10");
+        assert_eq!(render("a summit on 14 April", january), "14 April=at:2026-04-14");
+        assert_eq!(render("the vote on 2 May", january), "2 May=at:2025-05-02");
+        let september = IsoDate::day(2025, 9, 5);
+        assert_eq!(render("due on 9 October", september), "9 October=at:2025-10-09");
+        assert_eq!(
+            render("on 3-5 December", september),
+            "3-5 December=between:2025-12-03/2025-12-05"
+        );
+        let november = IsoDate::day(2025, 11, 20);
+        assert_eq!(render("signed on 29 January", november), "29 January=at:2025-01-29");
+        let december = IsoDate::day(2025, 12, 20);
+        assert_eq!(render("they meet on January 8", december), "January 8=at:2026-01-08");
+        assert_eq!(render("they met on 3 March", december), "3 March=at:2025-03-03");
+        // A year-only document date keeps its year.
+        let year = Some(IsoDate::year(2025));
+        assert_eq!(render("they meet on 10 December", year), "10 December=at:2025-12-10");
     }
 
     #[test]
