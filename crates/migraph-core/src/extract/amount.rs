@@ -215,6 +215,10 @@ fn match_at(text: &str, start: usize) -> Option<(usize, Money)> {
 /// word, a scale word written in full and a currency word after it.
 fn worded_amount(text: &str, start: usize) -> Option<(usize, Money)> {
     let rest = text.get(start..)?;
+    // The number words start with one of these letters, in either case.
+    if !rest.starts_with(|c: char| "aefhnostAEFHNOST".contains(c)) {
+        return None;
+    }
     let (word, halves) = NUMBER_WORDS
         .iter()
         .find(|(word, _)| {
@@ -273,6 +277,10 @@ fn prefix_currency(text: &str, start: usize, prev: Option<char>) -> Option<(&'st
         return Some((code, start + symbol.len()));
     }
     if prev.is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+    // Codes are upper case: other characters need not try them all.
+    if !rest.starts_with(|c: char| c.is_ascii_uppercase()) {
         return None;
     }
     let code = CODES.iter().find(|code| rest.starts_with(*code))?;

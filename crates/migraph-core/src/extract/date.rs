@@ -399,9 +399,12 @@ const WEEKDAYS: [&str; 7] =
 
 /// The weekday (0 = Monday) a capitalised word names.
 fn weekday(word: &str) -> Option<u8> {
-    let idx = WEEKDAYS
-        .iter()
-        .position(|w| *w == word || (is_caps(word) && w.eq_ignore_ascii_case(word)))?;
+    // Every accepted form starts with a capital; most words are rejected here.
+    if !word.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let caps = is_caps(word);
+    let idx = WEEKDAYS.iter().position(|w| *w == word || (caps && w.eq_ignore_ascii_case(word)))?;
     u8::try_from(idx).ok()
 }
 
@@ -532,8 +535,13 @@ impl Scan<'_> {
         if t.kind != Kind::Word || !t.text.starts_with(|c: char| c.is_uppercase()) {
             return None;
         }
+        // No month name is longer than "September".
+        if t.text.len() > 9 {
+            return None;
+        }
+        let caps = is_caps(t.text);
         for (number, (full, abbrevs)) in (1u8..).zip(MONTHS.iter()) {
-            if t.text == *full || (is_caps(t.text) && t.text.eq_ignore_ascii_case(full)) {
+            if t.text == *full || (caps && t.text.eq_ignore_ascii_case(full)) {
                 return Some((idx + 1, number, true));
             }
             if abbrevs.contains(&t.text) {
