@@ -235,77 +235,82 @@ struct Tok<'a> {
     end: usize,
 }
 
-/// Words (lower-cased) that can start a date expression: month and weekday
+/// Whether a lower-cased word can start a date expression: month and weekday
 /// names, the keywords of [`Scan::expr`], the relative and qualifier words of
 /// [`Scan::relative`] and [`Scan::qualified`], and `q` of `Q1 2025`.
-const STARTERS: &[&str] = &[
-    "january",
-    "jan",
-    "february",
-    "feb",
-    "march",
-    "mar",
-    "april",
-    "apr",
-    "may",
-    "june",
-    "jun",
-    "july",
-    "jul",
-    "august",
-    "aug",
-    "september",
-    "sep",
-    "sept",
-    "october",
-    "oct",
-    "november",
-    "nov",
-    "december",
-    "dec",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "since",
-    "until",
-    "till",
-    "through",
-    "by",
-    "from",
-    "between",
-    "this",
-    "current",
-    "last",
-    "next",
-    "coming",
-    "today",
-    "yesterday",
-    "tomorrow",
-    "the",
-    "mid",
-    "end",
-    "early",
-    "late",
-    "earlier",
-    "later",
-    "beginning",
-    "start",
-    "middle",
-    "turn",
-    "spring",
-    "summer",
-    "autumn",
-    "fall",
-    "winter",
-    "q",
-];
+fn is_starter(lower: &[u8]) -> bool {
+    // A `match` on byte strings compiles to a length and first-byte dispatch,
+    // far cheaper than comparing against every starter in turn.
+    matches!(
+        lower,
+        b"january"
+            | b"jan"
+            | b"february"
+            | b"feb"
+            | b"march"
+            | b"mar"
+            | b"april"
+            | b"apr"
+            | b"may"
+            | b"june"
+            | b"jun"
+            | b"july"
+            | b"jul"
+            | b"august"
+            | b"aug"
+            | b"september"
+            | b"sep"
+            | b"sept"
+            | b"october"
+            | b"oct"
+            | b"november"
+            | b"nov"
+            | b"december"
+            | b"dec"
+            | b"monday"
+            | b"tuesday"
+            | b"wednesday"
+            | b"thursday"
+            | b"friday"
+            | b"saturday"
+            | b"sunday"
+            | b"since"
+            | b"until"
+            | b"till"
+            | b"through"
+            | b"by"
+            | b"from"
+            | b"between"
+            | b"this"
+            | b"current"
+            | b"last"
+            | b"next"
+            | b"coming"
+            | b"today"
+            | b"yesterday"
+            | b"tomorrow"
+            | b"the"
+            | b"mid"
+            | b"end"
+            | b"early"
+            | b"late"
+            | b"earlier"
+            | b"later"
+            | b"beginning"
+            | b"start"
+            | b"middle"
+            | b"turn"
+            | b"spring"
+            | b"summer"
+            | b"autumn"
+            | b"fall"
+            | b"winter"
+            | b"q"
+    )
+}
 
 /// Whether a date expression may start at `tok`: a number, or a word of
-/// [`STARTERS`] in any ASCII case. Every rule of [`Scan::expr`] looks at its
+/// [`is_starter`] in any ASCII case. Every rule of [`Scan::expr`] looks at its
 /// first token this way, so skipping other tokens changes no result.
 fn may_start(tok: &Tok<'_>) -> bool {
     match tok.kind {
@@ -322,7 +327,7 @@ fn may_start(tok: &Tok<'_>) -> bool {
             let lower = &mut buf[..bytes.len()];
             lower.copy_from_slice(bytes);
             lower.make_ascii_lowercase();
-            STARTERS.iter().any(|w| w.as_bytes().first() == lower.first() && w.as_bytes() == lower)
+            is_starter(lower)
         }
     }
 }
