@@ -84,8 +84,11 @@ pub struct AmountMatch {
 pub fn find_amounts(text: &str) -> Vec<AmountMatch> {
     let mut found = Vec::new();
     let mut next = 0;
-    for (idx, _) in text.char_indices() {
-        if idx < next {
+    let mut prev: Option<char> = None;
+    for (idx, c) in text.char_indices() {
+        let prev_alnum = prev.is_some_and(char::is_alphanumeric);
+        prev = Some(c);
+        if idx < next || !may_start(c, prev_alnum) {
             continue;
         }
         if let Some((end, money)) = match_at(text, idx) {
@@ -171,6 +174,16 @@ const SCALES: &[(&str, u64, bool, bool)] = &[
     ("b", 1_000_000_000, false, false),
 ];
 
+/// Whether [`match_at`] can match at a character `c`: a digit, a currency
+/// symbol, or an ASCII letter that starts a word (codes, `US$` and number
+/// words). Letters inside words and all other characters never start an
+/// amount, so skipping them changes no result.
+fn may_start(c: char, prev_alnum: bool) -> bool {
+    c.is_ascii_digit()
+        || matches!(c, '$' | '€' | '£' | '¥')
+        || (c.is_ascii_alphabetic() && !prev_alnum)
+}
+
 /// Tries to read one amount starting exactly at byte `start` (a char boundary).
 /// Returns the end of the expression and the amount.
 fn match_at(text: &str, start: usize) -> Option<(usize, Money)> {
@@ -202,6 +215,10 @@ fn match_at(text: &str, start: usize) -> Option<(usize, Money)> {
 /// word, a scale word written in full and a currency word after it.
 fn worded_amount(text: &str, start: usize) -> Option<(usize, Money)> {
     let rest = text.get(start..)?;
+    // The number words start with one of these letters, in either case.
+    if !rest.starts_with(|c: char| "aefhnostAEFHNOST".contains(c)) {
+        return None;
+    }
     let (word, halves) = NUMBER_WORDS
         .iter()
         .find(|(word, _)| {
@@ -260,6 +277,10 @@ fn prefix_currency(text: &str, start: usize, prev: Option<char>) -> Option<(&'st
         return Some((code, start + symbol.len()));
     }
     if prev.is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+    // Codes are upper case: other characters need not try them all.
+    if !rest.starts_with(|c: char| c.is_ascii_uppercase()) {
         return None;
     }
     let code = CODES.iter().find(|code| rest.starts_with(*code))?;

@@ -13,8 +13,12 @@
 //!
 //! - ISO dates `2025-05-14` and months `2025-05`;
 //! - `14 May 2025`, `14th of May 2025`, `May 14, 2025`, `Monday, April 29, 2024`;
-//! - `14 May`, `May 14`, `on 10 September`: the year is the document's; without a
-//!   document date nothing is emitted;
+//! - `14 May`, `May 14`, `on 10 September`, `10-12 September`: the year is the
+//!   document's when that puts the month between ten months before and three
+//!   months after the document's month, else the nearest year before or after
+//!   (a bulletin of 15 January 2026 saying `10 December` means 2025-12-10); a
+//!   year-only document date gives its year; without a document date nothing
+//!   is emitted;
 //! - `May 2025`, `Sept. 2025`, `December, 2024`;
 //! - a month name alone only in context: after `in`, `on`, `since`, `until`,
 //!   `by`, `from`, `during`, `through`, `of`, `early`, `mid`, `late`; before a
@@ -89,10 +93,18 @@ pub struct DateMatch {
 pub fn find_dates(text: &str, doc_date: Option<IsoDate>) -> Vec<DateMatch> {
     let mut found = Vec::new();
     let mut line_start = 0;
+    // One token buffer for the whole text: lines are scanned one at a time.
+    let mut scan = Scan { toks: Vec::new(), doc: doc_date };
     for line in text.split_inclusive('\n') {
-        let scan = Scan { toks: tokenize(line, line_start), doc: doc_date };
+        tokenize_into(&mut scan.toks, line, line_start);
         let mut idx = 0;
         while idx < scan.toks.len() {
+            // Most tokens cannot start any date form; rejecting them here keeps
+            // the scan from trying every pattern at every word.
+            if !may_start(&scan.toks[idx]) {
+                idx += 1;
+                continue;
+            }
             match scan.expr(idx) {
                 Some((next, when)) if next > idx => {
                     let span = Span { start: scan.toks[idx].start, end: scan.toks[next - 1].end };
@@ -223,9 +235,114 @@ struct Tok<'a> {
     end: usize,
 }
 
+/// Whether a lower-cased word can start a date expression: month and weekday
+/// names, the keywords of [`Scan::expr`], the relative and qualifier words of
+/// [`Scan::relative`] and [`Scan::qualified`], and `q` of `Q1 2025`.
+fn is_starter(lower: &[u8]) -> bool {
+    // A `match` on byte strings compiles to a length and first-byte dispatch,
+    // far cheaper than comparing against every starter in turn.
+    matches!(
+        lower,
+        b"january"
+            | b"jan"
+            | b"february"
+            | b"feb"
+            | b"march"
+            | b"mar"
+            | b"april"
+            | b"apr"
+            | b"may"
+            | b"june"
+            | b"jun"
+            | b"july"
+            | b"jul"
+            | b"august"
+            | b"aug"
+            | b"september"
+            | b"sep"
+            | b"sept"
+            | b"october"
+            | b"oct"
+            | b"november"
+            | b"nov"
+            | b"december"
+            | b"dec"
+            | b"monday"
+            | b"tuesday"
+            | b"wednesday"
+            | b"thursday"
+            | b"friday"
+            | b"saturday"
+            | b"sunday"
+            | b"since"
+            | b"until"
+            | b"till"
+            | b"through"
+            | b"by"
+            | b"from"
+            | b"between"
+            | b"this"
+            | b"current"
+            | b"last"
+            | b"next"
+            | b"coming"
+            | b"today"
+            | b"yesterday"
+            | b"tomorrow"
+            | b"the"
+            | b"mid"
+            | b"end"
+            | b"early"
+            | b"late"
+            | b"earlier"
+            | b"later"
+            | b"beginning"
+            | b"start"
+            | b"middle"
+            | b"turn"
+            | b"spring"
+            | b"summer"
+            | b"autumn"
+            | b"fall"
+            | b"winter"
+            | b"q"
+    )
+}
+
+/// Whether a date expression may start at `tok`: a number, or a word of
+/// [`is_starter`] in any ASCII case. Every rule of [`Scan::expr`] looks at its
+/// first token this way, so skipping other tokens changes no result.
+fn may_start(tok: &Tok<'_>) -> bool {
+    match tok.kind {
+        Kind::Num => true,
+        Kind::Punct => false,
+        Kind::Word => {
+            // The longest starter has nine letters; compare a lower-cased copy
+            // on the stack, first letter first, so most words cost one test.
+            let bytes = tok.text.as_bytes();
+            if bytes.len() > 9 {
+                return false;
+            }
+            let mut buf = [0u8; 9];
+            let lower = &mut buf[..bytes.len()];
+            lower.copy_from_slice(bytes);
+            lower.make_ascii_lowercase();
+            is_starter(lower)
+        }
+    }
+}
+
 /// Splits `line` (starting at byte `base` of the text) into tokens.
 fn tokenize(line: &str, base: usize) -> Vec<Tok<'_>> {
-    let mut toks: Vec<Tok<'_>> = Vec::new();
+    let mut toks = Vec::new();
+    tokenize_into(&mut toks, line, base);
+    toks
+}
+
+/// Splits `line` (starting at byte `base` of the text) into tokens, replacing
+/// the contents of `toks` (whose allocation is reused).
+fn tokenize_into<'a>(toks: &mut Vec<Tok<'a>>, line: &'a str, base: usize) {
+    toks.clear();
     let mut chars = line.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
         let kind = if c.is_alphabetic() {
@@ -254,8 +371,16 @@ fn tokenize(line: &str, base: usize) -> Vec<Tok<'_>> {
         }
         toks.push(Tok { kind, text: &line[start..end], start: base + start, end: base + end });
     }
-    toks
 }
+
+/// How many months before the document's month a day written without a year
+/// keeps the document year (`On 29 January … signed` in a November bulletin).
+const MONTHS_BACK: i32 = 10;
+
+/// How many months after the document's month a day written without a year
+/// keeps the document year (`they meet on 10 September` in a July bulletin);
+/// a later month is read as last year's (`10 December` in a January bulletin).
+const MONTHS_AHEAD: i32 = 3;
 
 /// Month names, full and abbreviated, in calendar order.
 const MONTHS: [(&str, &[&str]); 12] = [
@@ -279,9 +404,12 @@ const WEEKDAYS: [&str; 7] =
 
 /// The weekday (0 = Monday) a capitalised word names.
 fn weekday(word: &str) -> Option<u8> {
-    let idx = WEEKDAYS
-        .iter()
-        .position(|w| *w == word || (is_caps(word) && w.eq_ignore_ascii_case(word)))?;
+    // Every accepted form starts with a capital; most words are rejected here.
+    if !word.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let caps = is_caps(word);
+    let idx = WEEKDAYS.iter().position(|w| *w == word || (caps && w.eq_ignore_ascii_case(word)))?;
     u8::try_from(idx).ok()
 }
 
@@ -412,8 +540,13 @@ impl Scan<'_> {
         if t.kind != Kind::Word || !t.text.starts_with(|c: char| c.is_uppercase()) {
             return None;
         }
+        // No month name is longer than "September".
+        if t.text.len() > 9 {
+            return None;
+        }
+        let caps = is_caps(t.text);
         for (number, (full, abbrevs)) in (1u8..).zip(MONTHS.iter()) {
-            if t.text == *full || (is_caps(t.text) && t.text.eq_ignore_ascii_case(full)) {
+            if t.text == *full || (caps && t.text.eq_ignore_ascii_case(full)) {
                 return Some((idx + 1, number, true));
             }
             if abbrevs.contains(&t.text) {
@@ -431,6 +564,28 @@ impl Scan<'_> {
     /// The document year, for dates that state no year.
     fn doc_year(&self) -> Option<i32> {
         self.doc.map(|d| d.year)
+    }
+
+    /// The year of a day in `month` written without a year (`10 December`):
+    /// the document year when that puts the month between [`MONTHS_BACK`]
+    /// months before and [`MONTHS_AHEAD`] months after the document's month,
+    /// else the year before or after, whichever is nearer (a bulletin of
+    /// January 2026 saying `10 December` means December 2025; one of
+    /// September 2025 saying `9 October` means October 2025). With a
+    /// year-only document date, the document year.
+    fn year_for_day(&self, month: u8) -> Option<i32> {
+        let doc = self.doc?;
+        let Some(doc_month) = doc.month else { return Some(doc.year) };
+        // Months from the document's month to `month` in the document year;
+        // only a month outside the window moves to the year before or after.
+        let ahead = i32::from(month) - i32::from(doc_month);
+        Some(if ahead > MONTHS_AHEAD {
+            doc.year - 1
+        } else if ahead < -MONTHS_BACK {
+            doc.year + 1
+        } else {
+            doc.year
+        })
     }
 
     /// Skips a comma at `idx`.
@@ -517,7 +672,7 @@ impl Scan<'_> {
         {
             let (after, year) = match self.year(self.skip_comma(after_month)) {
                 Some(found) => found,
-                None => (after_month, self.doc_year()?),
+                None => (after_month, self.year_for_day(month)?),
             };
             let start = IsoDate::day(year, month, first)?;
             return between(after, start, IsoDate::day(year, month, second)?);
@@ -611,7 +766,7 @@ impl Scan<'_> {
         let (after_month, month, _) = self.month(n)?;
         match self.year(self.skip_comma(after_month)) {
             Some((after, year)) => IsoDate::day(year, month, day).map(|d| (after, d)),
-            None => IsoDate::day(self.doc_year()?, month, day).map(|d| (after_month, d)),
+            None => IsoDate::day(self.year_for_day(month)?, month, day).map(|d| (after_month, d)),
         }
     }
 
@@ -621,7 +776,7 @@ impl Scan<'_> {
         let (after_day, day) = self.day(n)?;
         match self.year(self.skip_comma(after_day)) {
             Some((after, year)) => IsoDate::day(year, month, day).map(|d| (after, d)),
-            None => IsoDate::day(self.doc_year()?, month, day).map(|d| (after_day, d)),
+            None => IsoDate::day(self.year_for_day(month)?, month, day).map(|d| (after_day, d)),
         }
     }
 
@@ -875,6 +1030,28 @@ mod tests {
         check("papers of 2 July and 15 July", "2 July=at:2025-07-02; 15 July=at:2025-07-15");
         check("held September 10 in Brussels", "September 10=at:2025-09-10");
         assert_eq!(render("they meet on 10 September", None), "");
+    }
+
+    #[test]
+    fn find_dates_takes_the_nearest_year_for_day_and_month() {
+        let january = IsoDate::day(2026, 1, 15);
+        assert_eq!(render("the talks of 10 December", january), "10 December=at:2025-12-10");
+        assert_eq!(render("a summit on 14 April", january), "14 April=at:2026-04-14");
+        assert_eq!(render("the vote on 2 May", january), "2 May=at:2025-05-02");
+        let september = IsoDate::day(2025, 9, 5);
+        assert_eq!(render("due on 9 October", september), "9 October=at:2025-10-09");
+        assert_eq!(
+            render("on 3-5 December", september),
+            "3-5 December=between:2025-12-03/2025-12-05"
+        );
+        let november = IsoDate::day(2025, 11, 20);
+        assert_eq!(render("signed on 29 January", november), "29 January=at:2025-01-29");
+        let december = IsoDate::day(2025, 12, 20);
+        assert_eq!(render("they meet on January 8", december), "January 8=at:2026-01-08");
+        assert_eq!(render("they met on 3 March", december), "3 March=at:2025-03-03");
+        // A year-only document date keeps its year.
+        let year = Some(IsoDate::year(2025));
+        assert_eq!(render("they meet on 10 December", year), "10 December=at:2025-12-10");
     }
 
     #[test]

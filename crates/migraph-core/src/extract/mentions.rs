@@ -268,9 +268,12 @@ impl Ctx<'_> {
                 continue;
             }
             last_end = m.end();
-            let surface = self.res.surfaces[si].clone();
-            let (id, kind) = self.gaz_entity(surface.entry);
-            match surface.kind {
+            let (entry, surface_kind) = {
+                let surface = &self.res.surfaces[si];
+                (surface.entry, surface.kind)
+            };
+            let (id, kind) = self.gaz_entity(entry);
+            match surface_kind {
                 SurfaceKind::Name if kind == EntityKind::Person => {
                     // A known office holder stands for the body they act for.
                     let body =
@@ -1283,16 +1286,33 @@ impl Ctx<'_> {
         ];
         let lower = text.to_ascii_lowercase();
         let mut extra = Vec::new();
+        // Each entity's name and aliases, lower-cased once per document and
+        // joined by NUL (which no noun holds, so a noun found in the joined
+        // text is found in one of the names).
+        let mut names_lc: HashMap<&EntityId, String> = HashMap::new();
         for noun in ANAPHORS {
+            // A noun the text never writes cannot be anaphoric.
+            if !lower.contains(noun) {
+                continue;
+            }
             // Mentions (in text order) whose entity's name or alias holds the noun.
-            let mut holds: HashMap<EntityId, bool> = HashMap::new();
+            let mut holds: HashMap<&EntityId, bool> = HashMap::new();
             let antecedents: Vec<&Ment> = base
                 .iter()
                 .filter(|m| {
-                    *holds.entry(m.entity.clone()).or_insert_with(|| {
+                    *holds.entry(&m.entity).or_insert_with(|| {
                         self.found.entities.get(&m.entity).is_some_and(|e| {
-                            e.name.to_lowercase().contains(noun)
-                                || e.aliases.iter().any(|a| a.to_lowercase().contains(noun))
+                            names_lc
+                                .entry(&m.entity)
+                                .or_insert_with(|| {
+                                    let mut all = e.name.to_lowercase();
+                                    for a in &e.aliases {
+                                        all.push('\0');
+                                        all.push_str(&a.to_lowercase());
+                                    }
+                                    all
+                                })
+                                .contains(noun)
                         })
                     })
                 })

@@ -10,6 +10,8 @@
 //! `discusses`). Negated, ended, hypothetical and questioned statements are
 //! dropped. This module reads no files and never panics on any text.
 
+use std::cell::OnceCell;
+
 use super::mentions::{Found, Ment};
 use super::resources::{ArgFinder, Resources, Rule};
 use super::text::{
@@ -359,7 +361,8 @@ fn rule_hits(
 ) -> Vec<Relation> {
     let text = facts.doc.text.as_str();
     let s_text = &text[sent.start..sent.end];
-    let lower = s_text.to_lowercase();
+    // The lower-cased sentence is only needed by rules with `needs_words`.
+    let lower = OnceCell::new();
     let mut hits: Vec<Hit<'_>> = Vec::new();
     for m in res.trigger_ac.find_overlapping_iter(s_text) {
         let t = &res.triggers[m.pattern().as_usize()];
@@ -398,7 +401,10 @@ fn rule_hits(
             continue;
         }
         if !rule.needs_words.is_empty()
-            && !rule.needs_words.iter().any(|w| lower.contains(w.as_str()))
+            && !rule
+                .needs_words
+                .iter()
+                .any(|w| lower.get_or_init(|| s_text.to_lowercase()).contains(w.as_str()))
         {
             continue;
         }
@@ -549,7 +555,10 @@ fn negated(text: &str, res: &Resources, sent: &Sent<'_>, a: usize, b: usize) -> 
     let ci = sent.clauses.index(a);
     let (cs, ce) = sent.clauses.span(ci);
     let window = res.lexicon.hypothetical_window;
-    let before_toks: Vec<&Tok> = sent.toks.iter().filter(|t| t.end <= a && t.start >= cs).collect();
+    // The clause's tokens before the trigger: a run of the sorted token list.
+    let lo = sent.toks.partition_point(|t| t.start < cs);
+    let hi = sent.toks.partition_point(|t| t.end <= a).max(lo);
+    let before_toks = &sent.toks[lo..hi];
     let from = before_toks.len().saturating_sub(window);
     if let Some(first) = before_toks.get(from) {
         // Case matters: "in May 2025" is a month, "may" a modal.
