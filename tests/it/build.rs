@@ -11,6 +11,15 @@ fn quads(env: &TestEnv, store: &std::path::Path) -> u64 {
     rows[0][0].parse().expect("a count")
 }
 
+/// A temp folder with the sample corpus built into `store`, exports in `exports`.
+fn built_sample() -> (TestEnv, std::path::PathBuf, std::path::PathBuf) {
+    let env = TestEnv::new();
+    let store = env.path("store");
+    let exports = env.path("exports");
+    env.ok(&["build", "--store", s(&store), "--exports", s(&exports)]);
+    (env, store, exports)
+}
+
 #[test]
 fn build_sample_corpus_writes_every_export_and_is_idempotent() {
     let env = TestEnv::new();
@@ -83,10 +92,7 @@ fn build_seed_finds_funding_and_deployment_by_sparql() {
 #[test]
 fn build_exports_are_read_by_networkx_with_store_counts() {
     let Some(python) = python_with(&["networkx"]) else { return };
-    let env = TestEnv::new();
-    let store = env.path("store");
-    let exports = env.path("exports");
-    env.ok(&["build", "--store", s(&store), "--exports", s(&exports)]);
+    let (env, store, exports) = built_sample();
     let n_entities = &env.select(
         &store,
         &format!("{MG}SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?st a mg:Statement . {{ ?st rdf:subject ?e }} UNION {{ ?st rdf:object ?e }} }}"),
@@ -134,10 +140,7 @@ fn build_gexf_validates_against_the_gexf_schema() {
 #[test]
 fn build_rdf_dumps_parse_with_rdflib_to_the_store_counts() {
     let Some(python) = python_with(&["rdflib"]) else { return };
-    let env = TestEnv::new();
-    let store = env.path("store");
-    let exports = env.path("exports");
-    env.ok(&["build", "--store", s(&store), "--exports", s(&exports)]);
+    let (env, store, exports) = built_sample();
     let n_quads = quads(&env, &store);
     let n_triples: u64 = env.select(&store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")[0][0]
         .parse()

@@ -59,13 +59,7 @@ fn cli_extract_tsv_scores_on_the_seed() {
         .output()
         .expect("score.py runs");
     let report = String::from_utf8_lossy(&out.stdout);
-    let f1: f64 = report
-        .lines()
-        .last()
-        .and_then(|l| l.strip_prefix("micro-F1 "))
-        .expect("a micro-F1 line")
-        .parse()
-        .expect("a number");
+    let f1 = micro_f1(&report);
     eprintln!("{report}");
     // Floor, raised as the extractor improves; never lowered silently.
     assert!(f1 >= 0.95, "seed micro-F1 {f1} under the floor\n{report}");
@@ -136,14 +130,19 @@ fn cli_eval_scores_the_team_test_sets_above_their_floors() {
         args.push(s(&docs).to_owned());
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let report = env.ok(&args);
-        let f1: f64 = report
-            .lines()
-            .last()
-            .and_then(|l| l.strip_prefix("micro-F1 "))
-            .expect("a micro-F1 line")
-            .parse()
-            .expect("a number");
+        let f1 = micro_f1(&report);
         eprintln!("{name}:\n{report}");
         assert!(f1 >= floor, "{name}: micro-F1 {f1} under the floor {floor}\n{report}");
     }
+}
+
+/// The number on the last line of a score.py / `migraph eval` report (`micro-F1 0.912`).
+fn micro_f1(report: &str) -> f64 {
+    report
+        .lines()
+        .last()
+        .and_then(|l| l.strip_prefix("micro-F1 "))
+        .expect("a micro-F1 line")
+        .parse()
+        .expect("a number")
 }

@@ -114,9 +114,7 @@ fn interval(spells: &[Spell]) -> String {
 mod tests {
     use super::*;
     use crate::export::{ViewOptions, project};
-    use crate::model::{
-        Entity, EntityKind, Evidence, KnowledgeGraph, Relation, RelationKind, When,
-    };
+    use crate::model::{Entity, EntityKind, KnowledgeGraph, RelationKind, When};
 
     fn projection() -> Projection {
         let mut g = KnowledgeGraph::new();
@@ -126,24 +124,14 @@ mod tests {
             (RelationKind::CooperatesWith, Some(When::Until { date: "2026".parse().unwrap() })),
             (RelationKind::ContractedBy, None),
         ] {
-            g.relations.push(Relation {
-                subject: a.id.clone(),
+            g.relations.push(crate::export::test_relation(
+                &a,
                 kind,
-                object: b.id.clone(),
-                money: None,
+                &b,
+                None,
                 when,
-                evidence: Evidence {
-                    doc: "d".into(),
-                    article: None,
-                    sentence: String::new(),
-                    sentence_start: 0,
-                    sentence_end: 0,
-                    quote: "he said \"fine\", then left".into(),
-                    quote_start: 0,
-                    quote_end: 0,
-                    rule: "r".into(),
-                },
-            });
+                "he said \"fine\", then left",
+            ));
         }
         g.entities.insert(a.id.clone(), a);
         g.entities.insert(b.id.clone(), b);

@@ -82,7 +82,7 @@ fn write(p: &Projection, mut w: impl Write) -> io::Result<()> {
 mod tests {
     use super::*;
     use crate::export::{ViewOptions, project};
-    use crate::model::{Entity, EntityKind, Evidence, KnowledgeGraph, Relation, RelationKind};
+    use crate::model::{Entity, EntityKind, KnowledgeGraph, RelationKind};
 
     #[test]
     fn dot_quote_escapes_quotes_and_backslashes() {
@@ -94,24 +94,14 @@ mod tests {
         let mut g = KnowledgeGraph::new();
         let a = Entity::new("A \"quoted\" name", EntityKind::Person, "test");
         let b = Entity::new("B", EntityKind::Mission, "test");
-        g.relations.push(Relation {
-            subject: b.id.clone(),
-            kind: RelationKind::MeetsWith,
-            object: a.id.clone(),
-            money: None,
-            when: None,
-            evidence: Evidence {
-                doc: "d".into(),
-                article: None,
-                sentence: String::new(),
-                sentence_start: 0,
-                sentence_end: 0,
-                quote: "met \\ greeted".into(),
-                quote_start: 0,
-                quote_end: 0,
-                rule: "r".into(),
-            },
-        });
+        g.relations.push(crate::export::test_relation(
+            &b,
+            RelationKind::MeetsWith,
+            &a,
+            None,
+            None,
+            "met \\ greeted",
+        ));
         g.entities.insert(a.id.clone(), a);
         g.entities.insert(b.id.clone(), b);
         let p = project(&g, &ViewOptions::all()).unwrap();

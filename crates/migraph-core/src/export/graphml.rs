@@ -112,33 +112,21 @@ fn data<W: Write>(x: &mut Xml<W>, key: &str, value: &str) -> std::io::Result<()>
 mod tests {
     use super::*;
     use crate::export::{ViewOptions, project};
-    use crate::model::{
-        Entity, EntityKind, Evidence, KnowledgeGraph, Money, Relation, RelationKind,
-    };
+    use crate::model::{Entity, EntityKind, KnowledgeGraph, Money, RelationKind};
 
     #[test]
     fn graphml_declares_typed_keys_and_writes_values() {
         let mut g = KnowledgeGraph::new();
         let a = Entity::new("Alpha", EntityKind::EUAgency, "test");
         let b = Entity::new("Bêta", EntityKind::Country, "test");
-        g.relations.push(Relation {
-            subject: a.id.clone(),
-            kind: RelationKind::Funds,
-            object: b.id.clone(),
-            money: Some(Money { amount: 5, currency: "USD".into() }),
-            when: None,
-            evidence: Evidence {
-                doc: "d".into(),
-                article: None,
-                sentence: String::new(),
-                sentence_start: 0,
-                sentence_end: 0,
-                quote: "a < b".into(),
-                quote_start: 0,
-                quote_end: 0,
-                rule: "r".into(),
-            },
-        });
+        g.relations.push(crate::export::test_relation(
+            &a,
+            RelationKind::Funds,
+            &b,
+            Some(Money { amount: 5, currency: "USD".into() }),
+            None,
+            "a < b",
+        ));
         g.entities.insert(a.id.clone(), a);
         g.entities.insert(b.id.clone(), b);
         let p = project(&g, &ViewOptions::all()).unwrap();

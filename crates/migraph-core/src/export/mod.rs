@@ -435,6 +435,36 @@ fn fixed(value: f64, decimals: usize) -> String {
     if value.is_finite() { format!("{value:.decimals$}") } else { format!("{:.decimals$}", 0.0) }
 }
 
+/// A relation for the writers' unit tests: evidence with only a quote.
+#[cfg(test)]
+pub(crate) fn test_relation(
+    subject: &crate::model::Entity,
+    kind: crate::model::RelationKind,
+    object: &crate::model::Entity,
+    money: Option<crate::model::Money>,
+    when: Option<crate::model::When>,
+    quote: &str,
+) -> crate::model::Relation {
+    crate::model::Relation {
+        subject: subject.id.clone(),
+        kind,
+        object: object.id.clone(),
+        money,
+        when,
+        evidence: crate::model::Evidence {
+            doc: "d".into(),
+            article: None,
+            sentence: String::new(),
+            sentence_start: 0,
+            sentence_end: 0,
+            quote: quote.into(),
+            quote_start: 0,
+            quote_end: 0,
+            rule: "r".into(),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
