@@ -145,7 +145,15 @@ fn build_rdf_dumps_parse_with_rdflib_to_the_store_counts() {
     let n_triples: u64 = env.select(&store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")[0][0]
         .parse()
         .expect("count");
-    let script = "import sys, rdflib\nd = rdflib.Dataset()\nd.parse(sys.argv[1] + '/graph.nq', format='nquads')\ng = rdflib.Graph()\ng.parse(sys.argv[1] + '/graph.ttl', format='turtle')\nprint(len(list(d.quads((None, None, None, None)))), len(g))\n";
+    // Every RDF dump: the two `build` writes and the two only `export` writes.
+    for format in ["nt", "trig"] {
+        let out = exports.join(format!("graph.{format}"));
+        env.ok(&["export", "--store", s(&store), "--format", format, "--out", s(&out)]);
+    }
+    let script = "import sys, rdflib\n\
+        def quads(name, fmt):\n    d = rdflib.Dataset()\n    d.parse(sys.argv[1] + name, format=fmt)\n    return len(list(d.quads((None, None, None, None))))\n\
+        def triples(name, fmt):\n    g = rdflib.Graph()\n    g.parse(sys.argv[1] + name, format=fmt)\n    return len(g)\n\
+        print(quads('/graph.nq', 'nquads'), quads('/graph.trig', 'trig'), triples('/graph.ttl', 'turtle'), triples('/graph.nt', 'nt'))\n";
     let out = std::process::Command::new(python)
         .args(["-c", script, s(&exports)])
         .output()
@@ -153,7 +161,11 @@ fn build_rdf_dumps_parse_with_rdflib_to_the_store_counts() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     let counts: Vec<u64> = text.split_whitespace().map(|n| n.parse().expect("count")).collect();
-    assert_eq!(counts, vec![n_quads, n_triples], "rdflib counts (nq quads, ttl triples)");
+    assert_eq!(
+        counts,
+        vec![n_quads, n_quads, n_triples, n_triples],
+        "rdflib counts (nq and trig quads, ttl and nt triples)"
+    );
 }
 
 #[test]
@@ -222,4 +234,35 @@ fn build_replaces_changed_documents_and_remove_drops_them() {
     let catalogue = env.select(&store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/migraph/graph/catalogue> { ?s ?p ?o } }");
     assert_eq!(catalogue[0][0], "0");
     assert_eq!(env.run(&["remove", "note.txt", "--store", s(&store)]).status.code(), Some(2));
+}
+
+/// Golden files: the exports of the sample corpus, byte for byte. Exports are
+/// deterministic, so any change here is a real change of the graph (extraction or
+/// export format) to review. Regenerate with `UPDATE_EXPECT=1 cargo test --release`.
+#[test]
+fn build_sample_corpus_exports_match_the_golden_files() {
+    let env = TestEnv::new();
+    let exports = env.path("exports");
+    env.ok(&["build", "--memory", "--exports", s(&exports)]);
+    let golden = root().join("tests/golden/sample");
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut stale = Vec::new();
+    for name in ["graph.gexf", "graph.graphml", "nodes.csv", "edges.csv", "graph.dot", "graph.ttl"]
+    {
+        let got = fs::read(exports.join(name)).expect("export written");
+        let path = golden.join(name);
+        if update {
+            fs::create_dir_all(&golden).expect("golden folder");
+            fs::write(&path, &got).expect("golden written");
+            continue;
+        }
+        let want = fs::read(&path).unwrap_or_default();
+        if got != want {
+            stale.push(name);
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "exports differ from tests/golden/sample: {stale:?}; review the change and regenerate with UPDATE_EXPECT=1 cargo test --release"
+    );
 }
