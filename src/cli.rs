@@ -157,7 +157,7 @@ enum Command {
         /// Output file (a folder for csv); default stdout (csv: the exports folder).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// RDF dumps only: dump one document's named graph (document id = file name).
+        /// RDF dumps only (ttl, nt, nq, trig, jsonld): dump one document's named graph (document id = file name).
         #[arg(long)]
         graph: Option<String>,
         #[command(flatten)]
@@ -353,6 +353,7 @@ enum ExportFormat {
     Nt,
     Nq,
     Trig,
+    Jsonld,
 }
 
 fn parse_date(s: &str) -> Result<IsoDate, String> {
@@ -916,6 +917,7 @@ fn run_export(
         ExportFormat::Nt => Some(RdfDumpFormat::NTriples),
         ExportFormat::Nq => Some(RdfDumpFormat::NQuads),
         ExportFormat::Trig => Some(RdfDumpFormat::TriG),
+        ExportFormat::Jsonld => Some(RdfDumpFormat::JsonLd),
         ExportFormat::Gexf | ExportFormat::Graphml | ExportFormat::Csv | ExportFormat::Dot => None,
     };
     if let Some(rdf) = rdf {
@@ -952,7 +954,11 @@ fn run_export(
         ExportFormat::Graphml => GraphFormat::Graphml,
         ExportFormat::Csv => GraphFormat::Csv,
         ExportFormat::Dot => GraphFormat::Dot,
-        ExportFormat::Ttl | ExportFormat::Nt | ExportFormat::Nq | ExportFormat::Trig => {
+        ExportFormat::Ttl
+        | ExportFormat::Nt
+        | ExportFormat::Nq
+        | ExportFormat::Trig
+        | ExportFormat::Jsonld => {
             unreachable!("RDF formats returned above")
         }
     };

@@ -31,7 +31,7 @@ use migraph_core::model::vocab::{
     self, CATALOGUE_GRAPH, DESCRIPTION_GRAPH, ONTOLOGY_GRAPH, mg, rdf as rdf_vocab,
 };
 use migraph_core::model::{DocumentMeta, Entity, KnowledgeGraph, Relation};
-use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, Triple};
 use oxigraph::sparql::{
     CancellationToken, QueryEvaluationError, QuerySolution, UpdateEvaluationError,
@@ -212,6 +212,8 @@ pub enum RdfDumpFormat {
     NQuads,
     /// TriG: every quad with its graph.
     TriG,
+    /// JSON-LD: every quad, named graphs as `@graph` objects.
+    JsonLd,
 }
 
 impl RdfDumpFormat {
@@ -221,21 +223,23 @@ impl RdfDumpFormat {
         RdfDumpFormat::NTriples,
         RdfDumpFormat::NQuads,
         RdfDumpFormat::TriG,
+        RdfDumpFormat::JsonLd,
     ];
 
-    /// The short name and file extension: `ttl`, `nt`, `nq`, `trig`.
+    /// The short name and file extension: `ttl`, `nt`, `nq`, `trig`, `jsonld`.
     pub fn name(self) -> &'static str {
         match self {
             RdfDumpFormat::Turtle => "ttl",
             RdfDumpFormat::NTriples => "nt",
             RdfDumpFormat::NQuads => "nq",
             RdfDumpFormat::TriG => "trig",
+            RdfDumpFormat::JsonLd => "jsonld",
         }
     }
 
-    /// Whether the format keeps graph names (N-Quads, TriG).
+    /// Whether the format keeps graph names (N-Quads, TriG, JSON-LD).
     pub fn keeps_graphs(self) -> bool {
-        matches!(self, RdfDumpFormat::NQuads | RdfDumpFormat::TriG)
+        matches!(self, RdfDumpFormat::NQuads | RdfDumpFormat::TriG | RdfDumpFormat::JsonLd)
     }
 
     fn rdf_format(self) -> RdfFormat {
@@ -244,6 +248,7 @@ impl RdfDumpFormat {
             RdfDumpFormat::NTriples => RdfFormat::NTriples,
             RdfDumpFormat::NQuads => RdfFormat::NQuads,
             RdfDumpFormat::TriG => RdfFormat::TriG,
+            RdfDumpFormat::JsonLd => RdfFormat::JsonLd { profile: JsonLdProfileSet::empty() },
         }
     }
 }
@@ -263,6 +268,7 @@ impl FromStr for RdfDumpFormat {
             "nt" | "ntriples" | "n-triples" => Ok(RdfDumpFormat::NTriples),
             "nq" | "nquads" | "n-quads" => Ok(RdfDumpFormat::NQuads),
             "trig" => Ok(RdfDumpFormat::TriG),
+            "jsonld" | "json-ld" => Ok(RdfDumpFormat::JsonLd),
             _ => Err(UnknownFormat(s.to_owned())),
         }
     }

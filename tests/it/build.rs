@@ -146,14 +146,14 @@ fn build_rdf_dumps_parse_with_rdflib_to_the_store_counts() {
         .parse()
         .expect("count");
     // Every RDF dump: the two `build` writes and the two only `export` writes.
-    for format in ["nt", "trig"] {
+    for format in ["nt", "trig", "jsonld"] {
         let out = exports.join(format!("graph.{format}"));
         env.ok(&["export", "--store", s(&store), "--format", format, "--out", s(&out)]);
     }
     let script = "import sys, rdflib\n\
         def quads(name, fmt):\n    d = rdflib.Dataset()\n    d.parse(sys.argv[1] + name, format=fmt)\n    return len(list(d.quads((None, None, None, None))))\n\
         def triples(name, fmt):\n    g = rdflib.Graph()\n    g.parse(sys.argv[1] + name, format=fmt)\n    return len(g)\n\
-        print(quads('/graph.nq', 'nquads'), quads('/graph.trig', 'trig'), triples('/graph.ttl', 'turtle'), triples('/graph.nt', 'nt'))\n";
+        print(quads('/graph.nq', 'nquads'), quads('/graph.trig', 'trig'), quads('/graph.jsonld', 'json-ld'), triples('/graph.ttl', 'turtle'), triples('/graph.nt', 'nt'))\n";
     let out = std::process::Command::new(python)
         .args(["-c", script, s(&exports)])
         .output()
@@ -163,8 +163,8 @@ fn build_rdf_dumps_parse_with_rdflib_to_the_store_counts() {
     let counts: Vec<u64> = text.split_whitespace().map(|n| n.parse().expect("count")).collect();
     assert_eq!(
         counts,
-        vec![n_quads, n_quads, n_triples, n_triples],
-        "rdflib counts (nq and trig quads, ttl and nt triples)"
+        vec![n_quads, n_quads, n_quads, n_triples, n_triples],
+        "rdflib counts (nq, trig and jsonld quads, ttl and nt triples)"
     );
 }
 
