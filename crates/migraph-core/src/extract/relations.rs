@@ -638,12 +638,7 @@ fn find_args(
             ArgFinder::Next => sent
                 .ms
                 .iter()
-                .filter(|m| {
-                    m.start >= h.end && {
-                        let g = text[h.end..m.start].trim();
-                        g.is_empty() || g.eq_ignore_ascii_case("the")
-                    }
-                })
+                .filter(|m| m.start >= h.end && quantity_gap(&text[h.end..m.start]))
                 .filter(|m| ok(m))
                 .map(|m| (*m).clone())
                 .take(1)
@@ -793,6 +788,69 @@ fn find_args(
     }
     Vec::new()
 }
+
+/// Words that may stand between a trigger and the name right after it
+/// without making it a different phrase: an article and a count of people
+/// ("deported 52 Malian nationals", "returned more than 300 Afghan migrants",
+/// "expelled dozens of Syrian refugees").
+const QUANTITY_WORDS: &[&str] = &[
+    "the",
+    "some",
+    "about",
+    "around",
+    "roughly",
+    "nearly",
+    "almost",
+    "over",
+    "more",
+    "than",
+    "at",
+    "least",
+    "up",
+    "to",
+    "another",
+    "a",
+    "further",
+    "several",
+    "dozens",
+    "hundreds",
+    "thousands",
+    "of",
+    "few",
+    "many",
+    "an",
+    "estimated",
+    "additional",
+    "extra",
+];
+
+/// True when the gap between a trigger and a following name holds only an
+/// article, numbers (digits with separators, or number words) and quantifier
+/// words. A gap with anything else is another phrase, so `next` does not apply.
+pub(super) fn quantity_gap(gap: &str) -> bool {
+    let words: Vec<&str> = gap.split_whitespace().collect();
+    if words.is_empty() || (words.len() == 1 && words[0].eq_ignore_ascii_case("the")) {
+        return true;
+    }
+    let is_count = |w: &str| {
+        let lower = w.to_lowercase();
+        (w.chars().any(|c| c.is_ascii_digit())
+            && w.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '.')))
+            || NUMBER_WORDS.contains(&lower.as_str())
+            || matches!(lower.as_str(), "dozens" | "hundreds" | "thousands" | "several")
+    };
+    // Words like "of" or "to" are only allowed as part of a count ("up to 40",
+    // "dozens of"), so a gap must name a count to be skipped.
+    words.iter().any(|w| is_count(w))
+        && words.iter().all(|w| is_count(w) || QUANTITY_WORDS.contains(&w.to_lowercase().as_str()))
+}
+
+/// Number words a count of people may be written with.
+const NUMBER_WORDS: &[&str] = &[
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    "hundred", "thousand", "million",
+];
 
 fn left(
     text: &str,

@@ -613,3 +613,29 @@ fn aid_cuts_charters_and_pushbacks() {
         &[],
     );
 }
+
+#[test]
+fn next_finder_skips_a_count_of_people() {
+    // Lines without a date so that the expected strings stay short.
+    let got = lines(
+        "Romania deported 35 Moldovan nationals. Hungary expelled more than 1,200 Serbian migrants. Poland returned dozens of Belarusian citizens.",
+    );
+    for e in [
+        "Romania returnsMigrantsTo Moldova",
+        "Hungary returnsMigrantsTo Serbia",
+        "Poland returnsMigrantsTo Belarus",
+    ] {
+        assert!(got.iter().any(|g| g.starts_with(e)), "missing {e:?} in {got:#?}");
+    }
+}
+
+#[test]
+fn next_finder_needs_a_count_before_skipping_words() {
+    // "to" alone is a preposition, not part of a count: the name after it is
+    // not the directly following name.
+    assert!(super::relations::quantity_gap(" 52 "));
+    assert!(super::relations::quantity_gap(" up to 40 "));
+    assert!(super::relations::quantity_gap(" the "));
+    assert!(!super::relations::quantity_gap(" to "));
+    assert!(!super::relations::quantity_gap(" several new "));
+}
