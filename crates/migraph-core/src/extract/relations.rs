@@ -1245,6 +1245,85 @@ fn amount_near(facts: &DocFacts<'_>, sent: &Sent<'_>, obj: &Ment) -> Option<Mone
         .map(|(_, a)| a.value.clone())
 }
 
+/// Verbs of receiving money: the party before them is a recipient.
+const RECEIVE_VERBS: &[&str] =
+    &["received", "receives", "receive", "receiving", "gets", "got", "obtained", "obtains"];
+
+/// Verbs of giving money: the party before them is the funder, not a recipient.
+const GIVE_VERBS: &[&str] = &[
+    "finance",
+    "finances",
+    "financed",
+    "financing",
+    "fund",
+    "funds",
+    "funded",
+    "funding",
+    "pay",
+    "pays",
+    "paid",
+    "give",
+    "gives",
+    "gave",
+    "provide",
+    "provides",
+    "provided",
+    "pledge",
+    "pledges",
+    "pledged",
+    "contribute",
+    "contributes",
+    "contributed",
+    "donate",
+    "donates",
+    "donated",
+    "grant",
+    "grants",
+    "granted",
+    "allocate",
+    "allocates",
+    "allocated",
+    "earmark",
+    "earmarks",
+    "earmarked",
+    "offer",
+    "offers",
+    "offered",
+    "lend",
+    "lends",
+    "lent",
+    "spend",
+    "spends",
+    "spent",
+    "invest",
+    "invests",
+    "invested",
+    "commit",
+    "commits",
+    "committed",
+];
+
+/// True when one of `words` occurs as a whole word in `gap` (case-insensitive).
+fn has_word(gap: &str, words: &[&str]) -> bool {
+    gap.split(|c: char| !c.is_alphanumeric() && c != '-')
+        .any(|w| words.iter().any(|x| w.eq_ignore_ascii_case(x)))
+}
+
+/// True when the gap between an amount and a name says where the money comes
+/// from: "from", "from the", or a short verb phrase ending so ("comes from
+/// the", "will be drawn from").
+fn from_gap(gap: &str) -> bool {
+    let words: Vec<&str> = gap.split_whitespace().collect();
+    let n = words.len();
+    let head = match words.last() {
+        Some(w) if w.eq_ignore_ascii_case("the") => n.saturating_sub(1),
+        _ => n,
+    };
+    (1..=4).contains(&head)
+        && words[head - 1].eq_ignore_ascii_case("from")
+        && words[..head - 1].iter().all(|w| w.chars().all(|c| c.is_lowercase()))
+}
+
 /// `funds` anchored on an amount: "€55 million to help … Morocco and Tunisia",
 /// "a €46 million programme … in Libya", "an €8m project with the IDMC".
 /// The funder is a named party just before the amount or "by X"; otherwise
@@ -1319,20 +1398,30 @@ fn money_relations(
         let from_funder = sent
             .ms
             .iter()
-            .find(|m| {
-                m.start >= a.end && {
-                    let g = text[a.end..m.start].trim();
-                    g == "from the" || g == "from"
-                }
-            })
+            .find(|m| m.start >= a.end && from_gap(&text[a.end..m.start]))
             .filter(|m| funder_ok(m));
-        let mut recipients: Vec<&Ment> = Vec::new();
-        if let Some(first) = sent.ms.iter().find(|m| {
-            m.start >= a.end
-                && m.end <= limit.min(a.end + 160)
-                && recipient_ok(m)
-                && from_funder.is_none_or(|f| f.start != m.start)
-        }) {
+        // "IOM received €12m …": a party that receives the amount is its
+        // recipient, whatever follows.
+        let receiver = sent
+            .ms
+            .iter()
+            .rev()
+            .find(|m| {
+                m.end <= a.start
+                    && a.start - m.end < 70
+                    && recipient_ok(m)
+                    && has_word(&text[m.end..a.start], RECEIVE_VERBS)
+            })
+            .filter(|m| !has_word(&text[m.end..a.start], GIVE_VERBS));
+        let mut recipients: Vec<&Ment> = receiver.into_iter().copied().collect();
+        if recipients.is_empty()
+            && let Some(first) = sent.ms.iter().find(|m| {
+                m.start >= a.end
+                    && m.end <= limit.min(a.end + 160)
+                    && recipient_ok(m)
+                    && from_funder.is_none_or(|f| f.start != m.start)
+            })
+        {
             recipients.push(first);
             let mut last = *first;
             for m in sent.ms.iter().filter(|m| m.start > first.start && m.end <= limit) {
@@ -1345,13 +1434,15 @@ fn money_relations(
             }
         }
         if recipients.is_empty() {
-            // "Egypt’s priorities for … the €200m": the nearest state before it.
+            // "Egypt’s priorities for … the €200m": the nearest state before it,
+            // unless it is the one giving ("Germany will finance it with €5m").
             if let Some(m) = sent.ms.iter().rev().find(|m| {
                 m.end <= a.start
                     && a.start - m.end < 200
                     && m.kind == EntityKind::Country
                     && !m.nationality
-            }) {
+            }) && !has_word(&text[m.end..a.start], GIVE_VERBS)
+            {
                 recipients.push(m);
             }
         }
@@ -1368,6 +1459,7 @@ fn money_relations(
                         m.end <= a.start
                             && a.start - m.end < 70
                             && funder_ok(m)
+                            && receiver.is_none_or(|r| r.start > m.start)
                             && !recipients.iter().any(|r| r.entity == m.entity)
                             && !is_reporter(text, res, m)
                     })

@@ -639,3 +639,22 @@ fn next_finder_needs_a_count_before_skipping_words() {
     assert!(!super::relations::quantity_gap(" to "));
     assert!(!super::relations::quantity_gap(" several new "));
 }
+
+#[test]
+fn money_giver_receiver_and_source_fund() {
+    let got = lines(
+        "France will pay for the new centre with €7m. UNHCR received €4m for its shelters in Chad. A further €9m is coming from the AMIF.",
+    );
+    // France gives the money: it is not a recipient of an unnamed EU.
+    assert!(!got.iter().any(|g| g.starts_with("European Union funds France")), "{got:#?}");
+    // UNHCR receives; Chad, where it works, is not funded by UNHCR.
+    assert!(
+        got.iter().any(|g| g.starts_with(
+            "European Union funds United Nations High Commissioner for Refugees 4000000"
+        )),
+        "{got:#?}"
+    );
+    assert!(!got.iter().any(|g| g.contains(" funds Chad")), "{got:#?}");
+    // The fund the money comes from is its source, not its recipient.
+    assert!(!got.iter().any(|g| g.contains("funds Asylum, Migration")), "{got:#?}");
+}
