@@ -613,8 +613,17 @@ fn find_args(
             && other.is_some_and(|o| {
                 o.end <= m.start && matches!(text[o.end..m.start].trim(), "of the" | "of")
             });
+        // "trained by Italy": the name after a passive "by" is the agent, never
+        // the object of the active reading (contracts are the one relation whose
+        // object is written that way).
+        let passive_agent = !subject
+            && rule.relation != RelationKind::ContractedBy
+            && !finders.contains(&ArgFinder::By)
+            && m.start > h.end
+            && agent_gap(&text[h.end..m.start]);
         kind_ok(m, types)
             && !complement
+            && !passive_agent
             && other
                 .is_none_or(|o| o.entity != m.entity && !(o.start == m.start && o.how != "context"))
             && body_ok
@@ -851,6 +860,28 @@ const NUMBER_WORDS: &[&str] = &[
     "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
     "hundred", "thousand", "million",
 ];
+
+/// True when the text between a trigger and a name is a passive "by" of the
+/// trigger itself ("trained by", "funded and equipped by the"), so the name is
+/// the doer. A "by" after a comma or several words belongs to another verb
+/// ("boarded the ship, operated by …") and does not count.
+fn agent_gap(gap: &str) -> bool {
+    if gap.contains(',') {
+        return false;
+    }
+    let mut words: Vec<&str> = gap.split_whitespace().collect();
+    if words.last().is_some_and(|w| w.eq_ignore_ascii_case("the")) {
+        words.pop();
+    }
+    match words.split_last() {
+        Some((by, before)) if by.eq_ignore_ascii_case("by") => match before {
+            [] => true,
+            [conj, _] => matches!(conj.to_lowercase().as_str(), "and" | "or"),
+            _ => false,
+        },
+        _ => false,
+    }
+}
 
 fn left(
     text: &str,

@@ -658,3 +658,16 @@ fn money_giver_receiver_and_source_fund() {
     // The fund the money comes from is its source, not its recipient.
     assert!(!got.iter().any(|g| g.contains("funds Asylum, Migration")), "{got:#?}");
 }
+
+#[test]
+fn passive_by_is_not_the_object_of_the_active_verb() {
+    let got =
+        lines("The Tunisian National Guard, equipped and trained by Germany, patrols the coast.");
+    assert!(!got.iter().any(|g| g.contains("National Guard supports Germany")), "{got:#?}");
+    // A "by" of another verb after a comma does not hide the object.
+    check(
+        "On 2 June the Libyan Coast Guard boarded the rescue ship Louise, chartered by Sea-Watch, and took its logbook.",
+        &["Libyan Coast Guard usesForceAgainst Sea-Watch @2025-06-02"],
+        &[],
+    );
+}
