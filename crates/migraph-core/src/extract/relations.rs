@@ -119,7 +119,7 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
             for r in rule_hits(facts, res, &sent, &mut carry) {
                 out.push(r);
             }
-            money_relations(facts, res, &sent, &mut out);
+            money_relations(facts, res, &sent, &carry, &mut out);
         }
         if let Some(m) = sent.ms.first() {
             carry.previous_first.push((*m).clone());
@@ -579,6 +579,32 @@ fn negated(text: &str, res: &Resources, sent: &Sent<'_>, a: usize, b: usize) -> 
     })
 }
 
+/// The actor a sentence-initial "It …" / "They …" refers to, for a trigger
+/// at `at` with no name of its own to the left: `None` when the sentence
+/// does not start with such a pronoun (or names an actor before `at`);
+/// otherwise the latest first name of the previous sentences that `ok`
+/// allows, re-anchored at `at`, or `Some(None)` when none fits, so that the
+/// unnamed EU is not guessed for a pronoun that stands for someone else.
+fn pronoun_subject(
+    text: &str,
+    sent: &Sent<'_>,
+    carry: &Carry,
+    at: usize,
+    ok: &dyn Fn(&Ment) -> bool,
+) -> Option<Option<Ment>> {
+    let first_word = sent.toks.first().map(|t| t.text(text)).unwrap_or("");
+    if !matches!(first_word, "It" | "They") || sent.ms.iter().any(|m| m.end <= at && ok(m)) {
+        return None;
+    }
+    let found = carry.previous_first.iter().rev().find(|m| ok(m)).cloned().map(|mut m| {
+        m.start = at;
+        m.end = at;
+        m.how = "previous";
+        m
+    });
+    Some(found)
+}
+
 fn default_eu(res: &Resources, at: usize) -> Option<Ment> {
     let i = res.eu?;
     let e = &res.entries[i].entity;
@@ -711,10 +737,14 @@ fn find_args(
                 .filter(|m| other.is_none_or(|o| o.entity != m.entity))
                 .into_iter()
                 .collect(),
-            ArgFinder::Eu => default_eu(res, h.start)
-                .filter(|m| other.is_none_or(|o| o.entity != m.entity))
-                .into_iter()
-                .collect(),
+            ArgFinder::Eu => match pronoun_subject(text, sent, carry, h.start, &ok) {
+                // "It also signed …": the previous sentence's actor, or nobody.
+                Some(found) => found.into_iter().collect(),
+                None => default_eu(res, h.start)
+                    .filter(|m| other.is_none_or(|o| o.entity != m.entity))
+                    .into_iter()
+                    .collect(),
+            },
             ArgFinder::MissionPlace => right(
                 text,
                 sent,
@@ -1363,6 +1393,7 @@ fn money_relations(
     facts: &DocFacts<'_>,
     res: &Resources,
     sent: &Sent<'_>,
+    carry: &Carry,
     out: &mut Vec<Relation>,
 ) {
     let text = facts.doc.text.as_str();
@@ -1497,7 +1528,10 @@ fn money_relations(
                     .map(|m| (*m).clone())
             })
             .or_else(|| after_word(text, sent, a.end, &["by"], &funder_ok).into_iter().next())
-            .or_else(|| default_eu(res, a.start));
+            .or_else(|| match pronoun_subject(text, sent, carry, a.start, &funder_ok) {
+                Some(found) => found,
+                None => default_eu(res, a.start),
+            });
         let Some(funder) = funder else { continue };
         for r in recipients {
             if r.entity == funder.entity {

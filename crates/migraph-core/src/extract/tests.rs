@@ -671,3 +671,19 @@ fn passive_by_is_not_the_object_of_the_active_verb() {
         &[],
     );
 }
+
+#[test]
+fn pronoun_subject_takes_the_previous_actor() {
+    let got = lines(
+        "The World Bank approved a $20m loan to Jordan. It also gave €3m to Lebanon. UNHCR opened an office in Beirut. They later gave €2m to Syria.",
+    );
+    // "It" is the bank of the sentence before, not the unnamed EU.
+    assert!(got.iter().any(|g| g.starts_with("World Bank funds Lebanon 3000000")), "{got:#?}");
+    assert!(!got.iter().any(|g| g.starts_with("European Union funds Lebanon")), "{got:#?}");
+    // "They" after a sentence about UNHCR is UNHCR.
+    assert!(
+        got.iter()
+            .any(|g| g.starts_with("United Nations High Commissioner for Refugees funds Syria")),
+        "{got:#?}"
+    );
+}
