@@ -632,7 +632,16 @@ fn find_args(
     let ok = |m: &Ment| {
         let body_ok =
             if subject { !rule.subject_body } else { !rule.object_body } || is_body(m, facts);
-        let actor_ok = !subject || !(m.nationality || matches!(m.how, "place" | "demonym-place"));
+        // A city that opens the sentence as its grammatical subject stands for
+        // its state ("Madrid renewed …", "Ankara deported …"); elsewhere a place
+        // is where something happens, not who acts.
+        let metonym = m.how == "place"
+            && sent.toks.first().is_some_and(|t| t.start == m.start)
+            && text[m.end..].starts_with(' ');
+        let actor_ok = !subject
+            || !(m.nationality
+                || matches!(m.how, "demonym-place")
+                || (m.how == "place" && !metonym));
         // "the Danish Presidency of the Council": the complement of the other
         // argument's name is not an argument of its own.
         let complement = rule.relation != RelationKind::PartOf

@@ -687,3 +687,11 @@ fn pronoun_subject_takes_the_previous_actor() {
         "{got:#?}"
     );
 }
+
+#[test]
+fn capital_opening_a_sentence_acts_for_its_state() {
+    let got =
+        lines("Rabat deepened its cooperation with Mauritania. Frontex opened an office in Rabat.");
+    assert!(got.iter().any(|g| g.starts_with("Mauritania cooperatesWith Morocco")), "{got:#?}");
+    assert!(!got.iter().any(|g| g.starts_with("European Union cooperatesWith")), "{got:#?}");
+}
