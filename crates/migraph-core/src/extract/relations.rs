@@ -593,8 +593,34 @@ fn pronoun_subject(
     ok: &dyn Fn(&Ment) -> bool,
 ) -> Option<Option<Ment>> {
     let first_word = sent.toks.first().map(|t| t.text(text)).unwrap_or("");
-    if !matches!(first_word, "It" | "They") || sent.ms.iter().any(|m| m.end <= at && ok(m)) {
-        return None;
+    if matches!(first_word, "It" | "They") {
+        if sent.ms.iter().any(|m| m.end <= at && ok(m)) {
+            return None;
+        }
+    } else {
+        // "… in Nouadhibou, where they run joint patrols with …": a "they" in
+        // the trigger's clause with no name between it and the trigger stands
+        // for the nearest fitting name before it in the sentence.
+        let ci = sent.clauses.index(at);
+        let cs = sent.clauses.span(ci).0;
+        let pron = sent
+            .toks
+            .iter()
+            .rev()
+            .find(|t| t.start >= cs && t.end <= at && t.text(text) == "they")?;
+        if sent.ms.iter().any(|m| m.start >= pron.end && m.end <= at && ok(m)) {
+            return None;
+        }
+        let found = sent.ms.iter().rev().find(|m| m.end <= pron.start && ok(m)).map(|m| {
+            let mut m = (*m).clone();
+            m.start = at;
+            m.end = at;
+            m.how = "previous";
+            m
+        });
+        if found.is_some() {
+            return Some(found);
+        }
     }
     let found = carry.previous_first.iter().rev().find(|m| ok(m)).cloned().map(|mut m| {
         m.start = at;

@@ -695,3 +695,12 @@ fn capital_opening_a_sentence_acts_for_its_state() {
     assert!(got.iter().any(|g| g.starts_with("Mauritania cooperatesWith Morocco")), "{got:#?}");
     assert!(!got.iter().any(|g| g.starts_with("European Union cooperatesWith")), "{got:#?}");
 }
+
+#[test]
+fn pronoun_inside_a_clause_takes_the_name_before_it() {
+    let got = lines(
+        "The Carabinieri keep a small team in Sfax, where they carry out joint patrols with Tunisia.",
+    );
+    assert!(got.iter().any(|g| g.starts_with("Carabinieri cooperatesWith Tunisia")), "{got:#?}");
+    assert!(!got.iter().any(|g| g.starts_with("European Union cooperatesWith")), "{got:#?}");
+}
