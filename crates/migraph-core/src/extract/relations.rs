@@ -631,6 +631,45 @@ fn pronoun_subject(
     Some(found)
 }
 
+/// A lower-case "it"/"they" at most three words before the trigger at `at`
+/// (no comma, no allowed name in between) is the trigger's subject. Returns
+/// `None` when there is no such pronoun; otherwise what it stands for: the
+/// first name of the sentence before it that `ok` allows, else the latest
+/// fitting first name of the previous sentences, else nothing.
+fn pronoun_before(
+    text: &str,
+    sent: &Sent<'_>,
+    carry: &Carry,
+    at: usize,
+    ok: &dyn Fn(&Ment) -> bool,
+) -> Option<Option<Ment>> {
+    let pron = sent.toks.iter().rev().find(|t| {
+        t.end <= at && {
+            let gap = &text[t.end..at];
+            matches!(t.text(text), "it" | "they")
+                && !gap.contains(',')
+                && gap.split_whitespace().count() <= 3
+        }
+    })?;
+    if sent.ms.iter().any(|m| m.start >= pron.end && m.end <= at && ok(m)) {
+        return None;
+    }
+    let anchor = |m: &Ment| {
+        let mut m = m.clone();
+        m.start = at;
+        m.end = at;
+        m.how = "previous";
+        m
+    };
+    let found = sent
+        .ms
+        .iter()
+        .find(|m| m.end <= pron.start && ok(m))
+        .map(|m| anchor(m))
+        .or_else(|| carry.previous_first.iter().rev().find(|m| ok(m)).map(anchor));
+    Some(found)
+}
+
 fn default_eu(res: &Resources, at: usize) -> Option<Ment> {
     let i = res.eu?;
     let e = &res.entries[i].entity;
@@ -692,6 +731,16 @@ fn find_args(
             && (!m.nationality || nationality_ok)
     };
     let ci = sent.clauses.index(h.start);
+    // "Italy has trained crews ever since it signed its memorandum with
+    // Libya": a pronoun just before the trigger is its subject, so the name
+    // nearest on the left is not; the pronoun stands for the sentence's first
+    // fitting name (or the previous sentence's).
+    if subject
+        && finders.iter().any(|f| matches!(f, ArgFinder::Left | ArgFinder::First))
+        && let Some(found) = pronoun_before(text, sent, carry, h.start, &ok)
+    {
+        return found.into_iter().collect();
+    }
     for f in finders {
         let found: Vec<Ment> = match f {
             ArgFinder::Modifier => sent

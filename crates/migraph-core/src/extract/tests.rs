@@ -704,3 +704,15 @@ fn pronoun_inside_a_clause_takes_the_name_before_it() {
     assert!(got.iter().any(|g| g.starts_with("Carabinieri cooperatesWith Tunisia")), "{got:#?}");
     assert!(!got.iter().any(|g| g.starts_with("European Union cooperatesWith")), "{got:#?}");
 }
+
+#[test]
+fn pronoun_before_the_trigger_is_its_subject() {
+    let got = lines(
+        "Spain has equipped the Moroccan Navy with boats since it signed a readmission accord with Morocco in 2019.",
+    );
+    assert!(got.iter().any(|g| g.starts_with("Spain negotiatesAgreementWith Morocco")), "{got:#?}");
+    assert!(
+        !got.iter().any(|g| g.starts_with("Moroccan Navy negotiatesAgreementWith")),
+        "{got:#?}"
+    );
+}
