@@ -716,3 +716,15 @@ fn pronoun_before_the_trigger_is_its_subject() {
         "{got:#?}"
     );
 }
+
+#[test]
+fn agreement_noun_with_a_topic_before_with() {
+    let got = lines(
+        "The Italian prime minister visited Tunis and signed a memorandum on seasonal work with Tunisia.",
+    );
+    assert!(got.iter().any(|g| g.starts_with("Italy negotiatesAgreementWith Tunisia")), "{got:#?}");
+    assert!(
+        !got.iter().any(|g| g.starts_with("European Union negotiatesAgreementWith")),
+        "{got:#?}"
+    );
+}
