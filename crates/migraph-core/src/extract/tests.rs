@@ -728,3 +728,13 @@ fn agreement_noun_with_a_topic_before_with() {
         "{got:#?}"
     );
 }
+
+#[test]
+fn meeting_together_with_others_adds_them_as_participants() {
+    let got = lines(
+        "The Commission met the Libyan prime minister together with the prime ministers of Malta and Greece.",
+    );
+    for e in ["Libya meetsWith Malta", "Greece meetsWith Libya"] {
+        assert!(got.iter().any(|g| g.starts_with(e)), "missing {e:?} in {got:#?}");
+    }
+}
