@@ -738,3 +738,12 @@ fn meeting_together_with_others_adds_them_as_participants() {
         assert!(got.iter().any(|g| g.starts_with(e)), "missing {e:?} in {got:#?}");
     }
 }
+
+#[test]
+fn hosting_officials_is_a_meeting() {
+    check(
+        "In May, Senegal hosted Frontex officials in Dakar to discuss patrols.",
+        &["Frontex meetsWith Senegal @2025-05"],
+        &[],
+    );
+}
