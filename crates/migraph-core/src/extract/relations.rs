@@ -61,6 +61,9 @@ struct Carry {
     /// First mentions of the last few sentences, newest last ("The programme …"
     /// refers to the latest suitable one).
     previous_first: Vec<Ment>,
+    /// Every mention of the previous sentence, in text order ("The same
+    /// force …" refers to one of them by its type).
+    previous_all: Vec<Ment>,
     /// The latest person acting in office (for "I", "we", "he").
     speaker: Option<Ment>,
 }
@@ -121,6 +124,7 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
             }
             money_relations(facts, res, &sent, &carry, &mut out);
         }
+        carry.previous_all = sent.ms.iter().map(|m| (*m).clone()).collect();
         if let Some(m) = sent.ms.first() {
             carry.previous_first.push((*m).clone());
             if carry.previous_first.len() > 3 {
@@ -670,6 +674,51 @@ fn pronoun_before(
     Some(found)
 }
 
+/// The entity types a head noun of an anaphoric noun phrase can stand for
+/// ("the same force" is a security authority, "the agency" an EU agency).
+fn anaphor_kinds(noun: &str) -> &'static [EntityKind] {
+    match noun {
+        "force" | "forces" | "unit" | "units" | "guard" | "coastguard" | "police" | "navy"
+        | "gendarmerie" | "service" | "authority" => &[EntityKind::Authority],
+        "agency" => &[EntityKind::EUAgency, EntityKind::InternationalOrganisation],
+        "organisation" | "organization" => &[EntityKind::InternationalOrganisation],
+        "mission" | "operation" => &[EntityKind::Mission],
+        "country" | "government" | "state" | "kingdom" | "republic" => &[EntityKind::Country],
+        "charity" | "ngo" => &[EntityKind::NGO],
+        "company" | "firm" | "contractor" => &[EntityKind::Company],
+        _ => &[],
+    }
+}
+
+/// The actor a sentence-initial "The (same) <noun> …" refers to, for a
+/// trigger at `at` with no allowed name before it: the latest mention of the
+/// previous sentence whose type the noun allows and `ok` accepts, re-anchored
+/// at `at`.
+fn anaphor_subject(
+    text: &str,
+    sent: &Sent<'_>,
+    carry: &Carry,
+    at: usize,
+    ok: &dyn Fn(&Ment) -> bool,
+) -> Option<Ment> {
+    let words: Vec<&str> = sent.toks.iter().take(4).map(|t| t.text(text)).collect();
+    let noun = match words.as_slice() {
+        ["The" | "This", "same", n, ..] | ["The" | "This", n, ..] => n.to_lowercase(),
+        _ => return None,
+    };
+    let kinds = anaphor_kinds(&noun);
+    if kinds.is_empty() || sent.ms.iter().any(|m| m.end <= at && ok(m)) {
+        return None;
+    }
+    carry.previous_all.iter().rev().find(|m| kinds.contains(&m.kind) && ok(m)).map(|m| {
+        let mut m = m.clone();
+        m.start = at;
+        m.end = at;
+        m.how = "previous";
+        m
+    })
+}
+
 fn default_eu(res: &Resources, at: usize) -> Option<Ment> {
     let i = res.eu?;
     let e = &res.entries[i].entity;
@@ -740,6 +789,14 @@ fn find_args(
         && let Some(found) = pronoun_before(text, sent, carry, h.start, &ok)
     {
         return found.into_iter().collect();
+    }
+    // "The same force expelled …": a sentence-initial definite noun phrase
+    // names the type of an actor of the previous sentence.
+    if subject
+        && finders.iter().any(|f| matches!(f, ArgFinder::Left | ArgFinder::First))
+        && let Some(found) = anaphor_subject(text, sent, carry, h.start, &ok)
+    {
+        return vec![found];
     }
     for f in finders {
         let found: Vec<Ment> = match f {

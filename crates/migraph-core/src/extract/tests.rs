@@ -747,3 +747,15 @@ fn hosting_officials_is_a_meeting() {
         &[],
     );
 }
+
+#[test]
+fn definite_noun_phrase_takes_the_previous_actor_of_its_type() {
+    let got = lines(
+        "Spain gave new vehicles to the Moroccan Gendarmerie last year. The same force deported 80 people to the Algerian border in June.",
+    );
+    assert!(
+        got.iter().any(|g| g.starts_with("Moroccan Gendarmerie returnsMigrantsTo Algeria")),
+        "{got:#?}"
+    );
+    assert!(!got.iter().any(|g| g.starts_with("Spain returnsMigrantsTo")), "{got:#?}");
+}
