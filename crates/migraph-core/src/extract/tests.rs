@@ -759,3 +759,11 @@ fn definite_noun_phrase_takes_the_previous_actor_of_its_type() {
     );
     assert!(!got.iter().any(|g| g.starts_with("Spain returnsMigrantsTo")), "{got:#?}");
 }
+
+#[test]
+fn deployment_without_a_named_sender_takes_the_previous_actor() {
+    let got = lines(
+        "Frontex is widening its network abroad. An officer was posted to Accra in May. The Commission approved the budget.",
+    );
+    assert!(got.iter().any(|g| g.starts_with("Frontex deploysTo Ghana")), "{got:#?}");
+}
