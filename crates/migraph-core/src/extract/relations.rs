@@ -61,6 +61,9 @@ struct Carry {
     /// First mentions of the last few sentences, newest last ("The programme …"
     /// refers to the latest suitable one).
     previous_first: Vec<Ment>,
+    /// Every mention of the previous sentence, in text order ("The same
+    /// force …" refers to one of them by its type).
+    previous_all: Vec<Ment>,
     /// The latest person acting in office (for "I", "we", "he").
     speaker: Option<Ment>,
 }
@@ -119,8 +122,9 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
             for r in rule_hits(facts, res, &sent, &mut carry) {
                 out.push(r);
             }
-            money_relations(facts, res, &sent, &mut out);
+            money_relations(facts, res, &sent, &carry, &mut out);
         }
+        carry.previous_all = sent.ms.iter().map(|m| (*m).clone()).collect();
         if let Some(m) = sent.ms.first() {
             carry.previous_first.push((*m).clone());
             if carry.previous_first.len() > 3 {
@@ -579,6 +583,142 @@ fn negated(text: &str, res: &Resources, sent: &Sent<'_>, a: usize, b: usize) -> 
     })
 }
 
+/// The actor a sentence-initial "It …" / "They …" refers to, for a trigger
+/// at `at` with no name of its own to the left: `None` when the sentence
+/// does not start with such a pronoun (or names an actor before `at`);
+/// otherwise the latest first name of the previous sentences that `ok`
+/// allows, re-anchored at `at`, or `Some(None)` when none fits, so that the
+/// unnamed EU is not guessed for a pronoun that stands for someone else.
+fn pronoun_subject(
+    text: &str,
+    sent: &Sent<'_>,
+    carry: &Carry,
+    at: usize,
+    ok: &dyn Fn(&Ment) -> bool,
+) -> Option<Option<Ment>> {
+    let first_word = sent.toks.first().map(|t| t.text(text)).unwrap_or("");
+    if matches!(first_word, "It" | "They") {
+        if sent.ms.iter().any(|m| m.end <= at && ok(m)) {
+            return None;
+        }
+    } else {
+        // "… in Nouadhibou, where they run joint patrols with …": a "they" in
+        // the trigger's clause with no name between it and the trigger stands
+        // for the nearest fitting name before it in the sentence.
+        let ci = sent.clauses.index(at);
+        let cs = sent.clauses.span(ci).0;
+        let pron = sent
+            .toks
+            .iter()
+            .rev()
+            .find(|t| t.start >= cs && t.end <= at && t.text(text) == "they")?;
+        if sent.ms.iter().any(|m| m.start >= pron.end && m.end <= at && ok(m)) {
+            return None;
+        }
+        let found = sent.ms.iter().rev().find(|m| m.end <= pron.start && ok(m)).map(|m| {
+            let mut m = (*m).clone();
+            m.start = at;
+            m.end = at;
+            m.how = "previous";
+            m
+        });
+        if found.is_some() {
+            return Some(found);
+        }
+    }
+    let found = carry.previous_first.iter().rev().find(|m| ok(m)).cloned().map(|mut m| {
+        m.start = at;
+        m.end = at;
+        m.how = "previous";
+        m
+    });
+    Some(found)
+}
+
+/// A lower-case "it"/"they" at most three words before the trigger at `at`
+/// (no comma, no allowed name in between) is the trigger's subject. Returns
+/// `None` when there is no such pronoun; otherwise what it stands for: the
+/// first name of the sentence before it that `ok` allows, else the latest
+/// fitting first name of the previous sentences, else nothing.
+fn pronoun_before(
+    text: &str,
+    sent: &Sent<'_>,
+    carry: &Carry,
+    at: usize,
+    ok: &dyn Fn(&Ment) -> bool,
+) -> Option<Option<Ment>> {
+    let pron = sent.toks.iter().rev().find(|t| {
+        t.end <= at && {
+            let gap = &text[t.end..at];
+            matches!(t.text(text), "it" | "they")
+                && !gap.contains(',')
+                && gap.split_whitespace().count() <= 3
+        }
+    })?;
+    if sent.ms.iter().any(|m| m.start >= pron.end && m.end <= at && ok(m)) {
+        return None;
+    }
+    let anchor = |m: &Ment| {
+        let mut m = m.clone();
+        m.start = at;
+        m.end = at;
+        m.how = "previous";
+        m
+    };
+    let found = sent
+        .ms
+        .iter()
+        .find(|m| m.end <= pron.start && ok(m))
+        .map(|m| anchor(m))
+        .or_else(|| carry.previous_first.iter().rev().find(|m| ok(m)).map(anchor));
+    Some(found)
+}
+
+/// The entity types a head noun of an anaphoric noun phrase can stand for
+/// ("the same force" is a security authority, "the agency" an EU agency).
+fn anaphor_kinds(noun: &str) -> &'static [EntityKind] {
+    match noun {
+        "force" | "forces" | "unit" | "units" | "guard" | "coastguard" | "police" | "navy"
+        | "gendarmerie" | "service" | "authority" => &[EntityKind::Authority],
+        "agency" => &[EntityKind::EUAgency, EntityKind::InternationalOrganisation],
+        "organisation" | "organization" => &[EntityKind::InternationalOrganisation],
+        "mission" | "operation" => &[EntityKind::Mission],
+        "country" | "government" | "state" | "kingdom" | "republic" => &[EntityKind::Country],
+        "charity" | "ngo" => &[EntityKind::NGO],
+        "company" | "firm" | "contractor" => &[EntityKind::Company],
+        _ => &[],
+    }
+}
+
+/// The actor a sentence-initial "The (same) <noun> …" refers to, for a
+/// trigger at `at` with no allowed name before it: the latest mention of the
+/// previous sentence whose type the noun allows and `ok` accepts, re-anchored
+/// at `at`.
+fn anaphor_subject(
+    text: &str,
+    sent: &Sent<'_>,
+    carry: &Carry,
+    at: usize,
+    ok: &dyn Fn(&Ment) -> bool,
+) -> Option<Ment> {
+    let words: Vec<&str> = sent.toks.iter().take(4).map(|t| t.text(text)).collect();
+    let noun = match words.as_slice() {
+        ["The" | "This", "same", n, ..] | ["The" | "This", n, ..] => n.to_lowercase(),
+        _ => return None,
+    };
+    let kinds = anaphor_kinds(&noun);
+    if kinds.is_empty() || sent.ms.iter().any(|m| m.end <= at && ok(m)) {
+        return None;
+    }
+    carry.previous_all.iter().rev().find(|m| kinds.contains(&m.kind) && ok(m)).map(|m| {
+        let mut m = m.clone();
+        m.start = at;
+        m.end = at;
+        m.how = "previous";
+        m
+    })
+}
+
 fn default_eu(res: &Resources, at: usize) -> Option<Ment> {
     let i = res.eu?;
     let e = &res.entries[i].entity;
@@ -606,15 +746,33 @@ fn find_args(
     let ok = |m: &Ment| {
         let body_ok =
             if subject { !rule.subject_body } else { !rule.object_body } || is_body(m, facts);
-        let actor_ok = !subject || !(m.nationality || matches!(m.how, "place" | "demonym-place"));
+        // A city that opens the sentence as its grammatical subject stands for
+        // its state ("Madrid renewed …", "Ankara deported …"); elsewhere a place
+        // is where something happens, not who acts.
+        let metonym = m.how == "place"
+            && sent.toks.first().is_some_and(|t| t.start == m.start)
+            && text[m.end..].starts_with(' ');
+        let actor_ok = !subject
+            || !(m.nationality
+                || matches!(m.how, "demonym-place")
+                || (m.how == "place" && !metonym));
         // "the Danish Presidency of the Council": the complement of the other
         // argument's name is not an argument of its own.
         let complement = rule.relation != RelationKind::PartOf
             && other.is_some_and(|o| {
                 o.end <= m.start && matches!(text[o.end..m.start].trim(), "of the" | "of")
             });
+        // "trained by Italy": the name after a passive "by" is the agent, never
+        // the object of the active reading (contracts are the one relation whose
+        // object is written that way).
+        let passive_agent = !subject
+            && rule.relation != RelationKind::ContractedBy
+            && !finders.contains(&ArgFinder::By)
+            && m.start > h.end
+            && agent_gap(&text[h.end..m.start]);
         kind_ok(m, types)
             && !complement
+            && !passive_agent
             && other
                 .is_none_or(|o| o.entity != m.entity && !(o.start == m.start && o.how != "context"))
             && body_ok
@@ -622,6 +780,24 @@ fn find_args(
             && (!m.nationality || nationality_ok)
     };
     let ci = sent.clauses.index(h.start);
+    // "Italy has trained crews ever since it signed its memorandum with
+    // Libya": a pronoun just before the trigger is its subject, so the name
+    // nearest on the left is not; the pronoun stands for the sentence's first
+    // fitting name (or the previous sentence's).
+    if subject
+        && finders.iter().any(|f| matches!(f, ArgFinder::Left | ArgFinder::First))
+        && let Some(found) = pronoun_before(text, sent, carry, h.start, &ok)
+    {
+        return found.into_iter().collect();
+    }
+    // "The same force expelled …": a sentence-initial definite noun phrase
+    // names the type of an actor of the previous sentence.
+    if subject
+        && finders.iter().any(|f| matches!(f, ArgFinder::Left | ArgFinder::First))
+        && let Some(found) = anaphor_subject(text, sent, carry, h.start, &ok)
+    {
+        return vec![found];
+    }
     for f in finders {
         let found: Vec<Ment> = match f {
             ArgFinder::Modifier => sent
@@ -638,12 +814,7 @@ fn find_args(
             ArgFinder::Next => sent
                 .ms
                 .iter()
-                .filter(|m| {
-                    m.start >= h.end && {
-                        let g = text[h.end..m.start].trim();
-                        g.is_empty() || g.eq_ignore_ascii_case("the")
-                    }
-                })
+                .filter(|m| m.start >= h.end && quantity_gap(&text[h.end..m.start]))
                 .filter(|m| ok(m))
                 .map(|m| (*m).clone())
                 .take(1)
@@ -707,10 +878,14 @@ fn find_args(
                 .filter(|m| other.is_none_or(|o| o.entity != m.entity))
                 .into_iter()
                 .collect(),
-            ArgFinder::Eu => default_eu(res, h.start)
-                .filter(|m| other.is_none_or(|o| o.entity != m.entity))
-                .into_iter()
-                .collect(),
+            ArgFinder::Eu => match pronoun_subject(text, sent, carry, h.start, &ok) {
+                // "It also signed …": the previous sentence's actor, or nobody.
+                Some(found) => found.into_iter().collect(),
+                None => default_eu(res, h.start)
+                    .filter(|m| other.is_none_or(|o| o.entity != m.entity))
+                    .into_iter()
+                    .collect(),
+            },
             ArgFinder::MissionPlace => right(
                 text,
                 sent,
@@ -792,6 +967,91 @@ fn find_args(
         }
     }
     Vec::new()
+}
+
+/// Words that may stand between a trigger and the name right after it
+/// without making it a different phrase: an article and a count of people
+/// ("deported 52 Malian nationals", "returned more than 300 Afghan migrants",
+/// "expelled dozens of Syrian refugees").
+const QUANTITY_WORDS: &[&str] = &[
+    "the",
+    "some",
+    "about",
+    "around",
+    "roughly",
+    "nearly",
+    "almost",
+    "over",
+    "more",
+    "than",
+    "at",
+    "least",
+    "up",
+    "to",
+    "another",
+    "a",
+    "further",
+    "several",
+    "dozens",
+    "hundreds",
+    "thousands",
+    "of",
+    "few",
+    "many",
+    "an",
+    "estimated",
+    "additional",
+    "extra",
+];
+
+/// True when the gap between a trigger and a following name holds only an
+/// article, numbers (digits with separators, or number words) and quantifier
+/// words. A gap with anything else is another phrase, so `next` does not apply.
+pub(super) fn quantity_gap(gap: &str) -> bool {
+    let words: Vec<&str> = gap.split_whitespace().collect();
+    if words.is_empty() || (words.len() == 1 && words[0].eq_ignore_ascii_case("the")) {
+        return true;
+    }
+    let is_count = |w: &str| {
+        let lower = w.to_lowercase();
+        (w.chars().any(|c| c.is_ascii_digit())
+            && w.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '.')))
+            || NUMBER_WORDS.contains(&lower.as_str())
+            || matches!(lower.as_str(), "dozens" | "hundreds" | "thousands" | "several")
+    };
+    // Words like "of" or "to" are only allowed as part of a count ("up to 40",
+    // "dozens of"), so a gap must name a count to be skipped.
+    words.iter().any(|w| is_count(w))
+        && words.iter().all(|w| is_count(w) || QUANTITY_WORDS.contains(&w.to_lowercase().as_str()))
+}
+
+/// Number words a count of people may be written with.
+const NUMBER_WORDS: &[&str] = &[
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    "hundred", "thousand", "million",
+];
+
+/// True when the text between a trigger and a name is a passive "by" of the
+/// trigger itself ("trained by", "funded and equipped by the"), so the name is
+/// the doer. A "by" after a comma or several words belongs to another verb
+/// ("boarded the ship, operated by …") and does not count.
+fn agent_gap(gap: &str) -> bool {
+    if gap.contains(',') {
+        return false;
+    }
+    let mut words: Vec<&str> = gap.split_whitespace().collect();
+    if words.last().is_some_and(|w| w.eq_ignore_ascii_case("the")) {
+        words.pop();
+    }
+    match words.split_last() {
+        Some((by, before)) if by.eq_ignore_ascii_case("by") => match before {
+            [] => true,
+            [conj, _] => matches!(conj.to_lowercase().as_str(), "and" | "or"),
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 fn left(
@@ -1187,6 +1447,85 @@ fn amount_near(facts: &DocFacts<'_>, sent: &Sent<'_>, obj: &Ment) -> Option<Mone
         .map(|(_, a)| a.value.clone())
 }
 
+/// Verbs of receiving money: the party before them is a recipient.
+const RECEIVE_VERBS: &[&str] =
+    &["received", "receives", "receive", "receiving", "gets", "got", "obtained", "obtains"];
+
+/// Verbs of giving money: the party before them is the funder, not a recipient.
+const GIVE_VERBS: &[&str] = &[
+    "finance",
+    "finances",
+    "financed",
+    "financing",
+    "fund",
+    "funds",
+    "funded",
+    "funding",
+    "pay",
+    "pays",
+    "paid",
+    "give",
+    "gives",
+    "gave",
+    "provide",
+    "provides",
+    "provided",
+    "pledge",
+    "pledges",
+    "pledged",
+    "contribute",
+    "contributes",
+    "contributed",
+    "donate",
+    "donates",
+    "donated",
+    "grant",
+    "grants",
+    "granted",
+    "allocate",
+    "allocates",
+    "allocated",
+    "earmark",
+    "earmarks",
+    "earmarked",
+    "offer",
+    "offers",
+    "offered",
+    "lend",
+    "lends",
+    "lent",
+    "spend",
+    "spends",
+    "spent",
+    "invest",
+    "invests",
+    "invested",
+    "commit",
+    "commits",
+    "committed",
+];
+
+/// True when one of `words` occurs as a whole word in `gap` (case-insensitive).
+fn has_word(gap: &str, words: &[&str]) -> bool {
+    gap.split(|c: char| !c.is_alphanumeric() && c != '-')
+        .any(|w| words.iter().any(|x| w.eq_ignore_ascii_case(x)))
+}
+
+/// True when the gap between an amount and a name says where the money comes
+/// from: "from", "from the", or a short verb phrase ending so ("comes from
+/// the", "will be drawn from").
+fn from_gap(gap: &str) -> bool {
+    let words: Vec<&str> = gap.split_whitespace().collect();
+    let n = words.len();
+    let head = match words.last() {
+        Some(w) if w.eq_ignore_ascii_case("the") => n.saturating_sub(1),
+        _ => n,
+    };
+    (1..=4).contains(&head)
+        && words[head - 1].eq_ignore_ascii_case("from")
+        && words[..head - 1].iter().all(|w| w.chars().all(|c| c.is_lowercase()))
+}
+
 /// `funds` anchored on an amount: "€55 million to help … Morocco and Tunisia",
 /// "a €46 million programme … in Libya", "an €8m project with the IDMC".
 /// The funder is a named party just before the amount or "by X"; otherwise
@@ -1195,6 +1534,7 @@ fn money_relations(
     facts: &DocFacts<'_>,
     res: &Resources,
     sent: &Sent<'_>,
+    carry: &Carry,
     out: &mut Vec<Relation>,
 ) {
     let text = facts.doc.text.as_str();
@@ -1261,20 +1601,30 @@ fn money_relations(
         let from_funder = sent
             .ms
             .iter()
-            .find(|m| {
-                m.start >= a.end && {
-                    let g = text[a.end..m.start].trim();
-                    g == "from the" || g == "from"
-                }
-            })
+            .find(|m| m.start >= a.end && from_gap(&text[a.end..m.start]))
             .filter(|m| funder_ok(m));
-        let mut recipients: Vec<&Ment> = Vec::new();
-        if let Some(first) = sent.ms.iter().find(|m| {
-            m.start >= a.end
-                && m.end <= limit.min(a.end + 160)
-                && recipient_ok(m)
-                && from_funder.is_none_or(|f| f.start != m.start)
-        }) {
+        // "IOM received €12m …": a party that receives the amount is its
+        // recipient, whatever follows.
+        let receiver = sent
+            .ms
+            .iter()
+            .rev()
+            .find(|m| {
+                m.end <= a.start
+                    && a.start - m.end < 70
+                    && recipient_ok(m)
+                    && has_word(&text[m.end..a.start], RECEIVE_VERBS)
+            })
+            .filter(|m| !has_word(&text[m.end..a.start], GIVE_VERBS));
+        let mut recipients: Vec<&Ment> = receiver.into_iter().copied().collect();
+        if recipients.is_empty()
+            && let Some(first) = sent.ms.iter().find(|m| {
+                m.start >= a.end
+                    && m.end <= limit.min(a.end + 160)
+                    && recipient_ok(m)
+                    && from_funder.is_none_or(|f| f.start != m.start)
+            })
+        {
             recipients.push(first);
             let mut last = *first;
             for m in sent.ms.iter().filter(|m| m.start > first.start && m.end <= limit) {
@@ -1287,13 +1637,15 @@ fn money_relations(
             }
         }
         if recipients.is_empty() {
-            // "Egypt’s priorities for … the €200m": the nearest state before it.
+            // "Egypt’s priorities for … the €200m": the nearest state before it,
+            // unless it is the one giving ("Germany will finance it with €5m").
             if let Some(m) = sent.ms.iter().rev().find(|m| {
                 m.end <= a.start
                     && a.start - m.end < 200
                     && m.kind == EntityKind::Country
                     && !m.nationality
-            }) {
+            }) && !has_word(&text[m.end..a.start], GIVE_VERBS)
+            {
                 recipients.push(m);
             }
         }
@@ -1310,13 +1662,17 @@ fn money_relations(
                         m.end <= a.start
                             && a.start - m.end < 70
                             && funder_ok(m)
+                            && receiver.is_none_or(|r| r.start > m.start)
                             && !recipients.iter().any(|r| r.entity == m.entity)
                             && !is_reporter(text, res, m)
                     })
                     .map(|m| (*m).clone())
             })
             .or_else(|| after_word(text, sent, a.end, &["by"], &funder_ok).into_iter().next())
-            .or_else(|| default_eu(res, a.start));
+            .or_else(|| match pronoun_subject(text, sent, carry, a.start, &funder_ok) {
+                Some(found) => found,
+                None => default_eu(res, a.start),
+            });
         let Some(funder) = funder else { continue };
         for r in recipients {
             if r.entity == funder.entity {

@@ -613,3 +613,157 @@ fn aid_cuts_charters_and_pushbacks() {
         &[],
     );
 }
+
+#[test]
+fn next_finder_skips_a_count_of_people() {
+    // Lines without a date so that the expected strings stay short.
+    let got = lines(
+        "Romania deported 35 Moldovan nationals. Hungary expelled more than 1,200 Serbian migrants. Poland returned dozens of Belarusian citizens.",
+    );
+    for e in [
+        "Romania returnsMigrantsTo Moldova",
+        "Hungary returnsMigrantsTo Serbia",
+        "Poland returnsMigrantsTo Belarus",
+    ] {
+        assert!(got.iter().any(|g| g.starts_with(e)), "missing {e:?} in {got:#?}");
+    }
+}
+
+#[test]
+fn next_finder_needs_a_count_before_skipping_words() {
+    // "to" alone is a preposition, not part of a count: the name after it is
+    // not the directly following name.
+    assert!(super::relations::quantity_gap(" 52 "));
+    assert!(super::relations::quantity_gap(" up to 40 "));
+    assert!(super::relations::quantity_gap(" the "));
+    assert!(!super::relations::quantity_gap(" to "));
+    assert!(!super::relations::quantity_gap(" several new "));
+}
+
+#[test]
+fn money_giver_receiver_and_source_fund() {
+    let got = lines(
+        "France will pay for the new centre with €7m. UNHCR received €4m for its shelters in Chad. A further €9m is coming from the AMIF.",
+    );
+    // France gives the money: it is not a recipient of an unnamed EU.
+    assert!(!got.iter().any(|g| g.starts_with("European Union funds France")), "{got:#?}");
+    // UNHCR receives; Chad, where it works, is not funded by UNHCR.
+    assert!(
+        got.iter().any(|g| g.starts_with(
+            "European Union funds United Nations High Commissioner for Refugees 4000000"
+        )),
+        "{got:#?}"
+    );
+    assert!(!got.iter().any(|g| g.contains(" funds Chad")), "{got:#?}");
+    // The fund the money comes from is its source, not its recipient.
+    assert!(!got.iter().any(|g| g.contains("funds Asylum, Migration")), "{got:#?}");
+}
+
+#[test]
+fn passive_by_is_not_the_object_of_the_active_verb() {
+    let got =
+        lines("The Tunisian National Guard, equipped and trained by Germany, patrols the coast.");
+    assert!(!got.iter().any(|g| g.contains("National Guard supports Germany")), "{got:#?}");
+    // A "by" of another verb after a comma does not hide the object.
+    check(
+        "On 2 June the Libyan Coast Guard boarded the rescue ship Louise, chartered by Sea-Watch, and took its logbook.",
+        &["Libyan Coast Guard usesForceAgainst Sea-Watch @2025-06-02"],
+        &[],
+    );
+}
+
+#[test]
+fn pronoun_subject_takes_the_previous_actor() {
+    let got = lines(
+        "The World Bank approved a $20m loan to Jordan. It also gave €3m to Lebanon. UNHCR opened an office in Beirut. They later gave €2m to Syria.",
+    );
+    // "It" is the bank of the sentence before, not the unnamed EU.
+    assert!(got.iter().any(|g| g.starts_with("World Bank funds Lebanon 3000000")), "{got:#?}");
+    assert!(!got.iter().any(|g| g.starts_with("European Union funds Lebanon")), "{got:#?}");
+    // "They" after a sentence about UNHCR is UNHCR.
+    assert!(
+        got.iter()
+            .any(|g| g.starts_with("United Nations High Commissioner for Refugees funds Syria")),
+        "{got:#?}"
+    );
+}
+
+#[test]
+fn capital_opening_a_sentence_acts_for_its_state() {
+    let got =
+        lines("Rabat deepened its cooperation with Mauritania. Frontex opened an office in Rabat.");
+    assert!(got.iter().any(|g| g.starts_with("Mauritania cooperatesWith Morocco")), "{got:#?}");
+    assert!(!got.iter().any(|g| g.starts_with("European Union cooperatesWith")), "{got:#?}");
+}
+
+#[test]
+fn pronoun_inside_a_clause_takes_the_name_before_it() {
+    let got = lines(
+        "The Carabinieri keep a small team in Sfax, where they carry out joint patrols with Tunisia.",
+    );
+    assert!(got.iter().any(|g| g.starts_with("Carabinieri cooperatesWith Tunisia")), "{got:#?}");
+    assert!(!got.iter().any(|g| g.starts_with("European Union cooperatesWith")), "{got:#?}");
+}
+
+#[test]
+fn pronoun_before_the_trigger_is_its_subject() {
+    let got = lines(
+        "Spain has equipped the Moroccan Navy with boats since it signed a readmission accord with Morocco in 2019.",
+    );
+    assert!(got.iter().any(|g| g.starts_with("Spain negotiatesAgreementWith Morocco")), "{got:#?}");
+    assert!(
+        !got.iter().any(|g| g.starts_with("Moroccan Navy negotiatesAgreementWith")),
+        "{got:#?}"
+    );
+}
+
+#[test]
+fn agreement_noun_with_a_topic_before_with() {
+    let got = lines(
+        "The Italian prime minister visited Tunis and signed a memorandum on seasonal work with Tunisia.",
+    );
+    assert!(got.iter().any(|g| g.starts_with("Italy negotiatesAgreementWith Tunisia")), "{got:#?}");
+    assert!(
+        !got.iter().any(|g| g.starts_with("European Union negotiatesAgreementWith")),
+        "{got:#?}"
+    );
+}
+
+#[test]
+fn meeting_together_with_others_adds_them_as_participants() {
+    let got = lines(
+        "The Commission met the Libyan prime minister together with the prime ministers of Malta and Greece.",
+    );
+    for e in ["Libya meetsWith Malta", "Greece meetsWith Libya"] {
+        assert!(got.iter().any(|g| g.starts_with(e)), "missing {e:?} in {got:#?}");
+    }
+}
+
+#[test]
+fn hosting_officials_is_a_meeting() {
+    check(
+        "In May, Senegal hosted Frontex officials in Dakar to discuss patrols.",
+        &["Frontex meetsWith Senegal @2025-05"],
+        &[],
+    );
+}
+
+#[test]
+fn definite_noun_phrase_takes_the_previous_actor_of_its_type() {
+    let got = lines(
+        "Spain gave new vehicles to the Moroccan Gendarmerie last year. The same force deported 80 people to the Algerian border in June.",
+    );
+    assert!(
+        got.iter().any(|g| g.starts_with("Moroccan Gendarmerie returnsMigrantsTo Algeria")),
+        "{got:#?}"
+    );
+    assert!(!got.iter().any(|g| g.starts_with("Spain returnsMigrantsTo")), "{got:#?}");
+}
+
+#[test]
+fn deployment_without_a_named_sender_takes_the_previous_actor() {
+    let got = lines(
+        "Frontex is widening its network abroad. An officer was posted to Accra in May. The Commission approved the budget.",
+    );
+    assert!(got.iter().any(|g| g.starts_with("Frontex deploysTo Ghana")), "{got:#?}");
+}
