@@ -406,4 +406,85 @@ mod tests {
             assert!(doc.title.is_some(), "{}", path.display());
         }
     }
+
+    /// Property test over random input (issue 3, "bad input"): random bytes, random
+    /// UTF-8 made of the characters bulletins use, and random mixes of both never
+    /// panic in ingest or extraction, and every span stays on char boundaries.
+    #[test]
+    fn parse_and_extract_never_panic_on_random_input() {
+        let (resources, _) = crate::extract::Resources::builtin();
+        let pieces = [
+            "EU",
+            " funds ",
+            "€",
+            "200m",
+            " Egypt",
+            ".",
+            "\n",
+            "\n\n",
+            "- ",
+            "“",
+            "”",
+            "’s",
+            " in May 2025",
+            " (ICMPD)",
+            " Frontex",
+            " deployed to ",
+            "Libyan Coast Guard",
+            " since October",
+            "é",
+            "\u{FFFD}",
+            "<p>",
+            "</p>",
+            "<script>",
+            "# ",
+            "---\n",
+            " /// ",
+            "Mr.",
+            " 14 May",
+            "-",
+            " and ",
+            "Commission",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((state >> 33) as usize) % n.max(1)
+        };
+        for round in 0..600 {
+            let mut bytes = Vec::new();
+            for _ in 0..next(60) {
+                match round % 3 {
+                    0 => bytes.push(next(256) as u8),
+                    1 => bytes.extend_from_slice(pieces[next(pieces.len())].as_bytes()),
+                    _ if next(4) == 0 => bytes.push(next(256) as u8),
+                    _ => bytes.extend_from_slice(pieces[next(pieces.len())].as_bytes()),
+                }
+            }
+            for kind in [InputKind::Text, InputKind::Markdown, InputKind::Html] {
+                let (doc, _) = parse_document("r.txt", "r.txt", &bytes, kind, &config());
+                let Some(doc) = doc else { continue };
+                for s in &doc.sentences {
+                    assert!(
+                        doc.text.is_char_boundary(s.span.start)
+                            && doc.text.is_char_boundary(s.span.end)
+                    );
+                }
+                let found = crate::extract::extract(&doc, &resources);
+                for r in &found.relations {
+                    let e = &r.evidence;
+                    assert!(
+                        e.quote_start <= e.quote_end && e.quote_end <= doc.text.len(),
+                        "{bytes:?}"
+                    );
+                    assert!(
+                        doc.text.is_char_boundary(e.quote_start)
+                            && doc.text.is_char_boundary(e.quote_end)
+                    );
+                }
+            }
+        }
+    }
 }
