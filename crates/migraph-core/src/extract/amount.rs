@@ -178,10 +178,16 @@ const SCALES: &[(&str, u64, bool, bool)] = &[
 /// symbol, or an ASCII letter that starts a word (codes, `US$` and number
 /// words). Letters inside words and all other characters never start an
 /// amount, so skipping them changes no result.
+///
+/// Lower-case letters only start number words (`half a`, `three` …, `a`), so
+/// the other lower-case letters, which open most words of a text, are skipped
+/// here instead of failing every test in [`match_at`].
 fn may_start(c: char, prev_alnum: bool) -> bool {
     c.is_ascii_digit()
         || matches!(c, '$' | '€' | '£' | '¥')
-        || (c.is_ascii_alphabetic() && !prev_alnum)
+        || (!prev_alnum
+            && (c.is_ascii_uppercase()
+                || matches!(c, 'a' | 'e' | 'f' | 'h' | 'n' | 'o' | 's' | 't')))
 }
 
 /// Tries to read one amount starting exactly at byte `start` (a char boundary).
@@ -219,6 +225,13 @@ fn worded_amount(text: &str, start: usize) -> Option<(usize, Money)> {
     if !rest.starts_with(|c: char| "aefhnostAEFHNOST".contains(c)) {
         return None;
     }
+    // Every number word's first word is followed by a gap: a cheap test on
+    // the letter run at `start` rules out almost every ordinary word before
+    // the case-insensitive comparisons below.
+    let run = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+    if run > NUMBER_WORD_MAX_RUN || !rest[run..].starts_with(is_gap) {
+        return None;
+    }
     let (word, halves) = NUMBER_WORDS
         .iter()
         .find(|(word, _)| {
@@ -230,6 +243,9 @@ fn worded_amount(text: &str, start: usize) -> Option<(usize, Money)> {
     let (code, end) = suffix_currency(text, after_scale)?;
     Some((end, Money { amount: mult / 2 * halves, currency: code.to_owned() }))
 }
+
+/// The longest letter run that opens a [`NUMBER_WORDS`] entry (`three`, `seven`, `eight`).
+const NUMBER_WORD_MAX_RUN: usize = 5;
 
 /// Number words before a scale word, with their value in halves (so that "half
 /// a" stays an integer), longest first.
@@ -496,6 +512,20 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, word: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn number_words_fit_the_letter_run_prefilter() {
+        // `worded_amount` skips words whose letter run is longer than the
+        // bound or not followed by a gap; no number word may be lost to it.
+        for (word, _) in NUMBER_WORDS {
+            let run = word.bytes().take_while(u8::is_ascii_alphabetic).count();
+            assert!(run <= NUMBER_WORD_MAX_RUN, "{word}");
+            assert!(word[run..].is_empty() || word[run..].starts_with(is_gap), "{word}");
+            assert!(may_start(word.chars().next().unwrap_or(' '), false), "{word}");
+        }
+        assert_eq!(parse_amount("Half a billion euros"), Some(money(500_000_000, "EUR")));
+        assert_eq!(parse_amount("seven million dollars"), Some(money(7_000_000, "USD")));
+    }
 
     fn money(amount: u64, currency: &str) -> Money {
         Money { amount, currency: currency.to_owned() }
