@@ -232,10 +232,17 @@ fn worded_amount(text: &str, start: usize) -> Option<(usize, Money)> {
     if run > NUMBER_WORD_MAX_RUN || !rest[run..].starts_with(is_gap) {
         return None;
     }
+    let head = &rest.as_bytes()[..run];
     let (word, halves) = NUMBER_WORDS
         .iter()
         .find(|(word, _)| {
-            strip_prefix_ignore_case(rest, word).is_some_and(|after| after.starts_with(is_gap))
+            // The entry's first word must be the letter run itself before the
+            // full comparison is worth making.
+            let w = word.as_bytes();
+            w.get(..run).is_some_and(|p| p.eq_ignore_ascii_case(head))
+                && w.get(run).is_none_or(|&b| b == b' ')
+                && strip_prefix_ignore_case(rest, word)
+                    .is_some_and(|after| after.starts_with(is_gap))
         })
         .copied()?;
     let scale_at = skip_gaps(text, start + word.len());
