@@ -343,33 +343,49 @@ fn tokenize(line: &str, base: usize) -> Vec<Tok<'_>> {
 /// the contents of `toks` (whose allocation is reused).
 fn tokenize_into<'a>(toks: &mut Vec<Tok<'a>>, line: &'a str, base: usize) {
     toks.clear();
-    let mut chars = line.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
+    let bytes = line.as_bytes();
+    // The class of the character at `i` and its width. ASCII bytes (nearly all
+    // of a bulletin) are classified without decoding, with the same answers
+    // as the `char` tests used for the rest.
+    let class = |i: usize| -> Option<(Option<Kind>, usize)> {
+        let b = *bytes.get(i)?;
+        if b.is_ascii() {
+            let c = char::from(b);
+            let kind = if b.is_ascii_alphabetic() {
+                Some(Kind::Word)
+            } else if b.is_ascii_digit() {
+                Some(Kind::Num)
+            } else if c.is_whitespace() {
+                None
+            } else {
+                Some(Kind::Punct)
+            };
+            return Some((kind, 1));
+        }
+        let c = line.get(i..)?.chars().next()?;
         let kind = if c.is_alphabetic() {
-            Kind::Word
-        } else if c.is_ascii_digit() {
-            Kind::Num
+            Some(Kind::Word)
         } else if c.is_whitespace() {
-            continue;
+            None
         } else {
-            Kind::Punct
+            Some(Kind::Punct)
         };
-        let mut end = start + c.len_utf8();
+        Some((kind, c.len_utf8()))
+    };
+    let mut i = 0;
+    while let Some((kind, width)) = class(i) {
+        let start = i;
+        i += width;
+        let Some(kind) = kind else { continue };
         if kind != Kind::Punct {
-            while let Some(&(at, next)) = chars.peek() {
-                let same = match kind {
-                    Kind::Word => next.is_alphabetic(),
-                    Kind::Num => next.is_ascii_digit(),
-                    Kind::Punct => false,
-                };
-                if !same {
+            while let Some((next, w)) = class(i) {
+                if next != Some(kind) {
                     break;
                 }
-                end = at + next.len_utf8();
-                chars.next();
+                i += w;
             }
         }
-        toks.push(Tok { kind, text: &line[start..end], start: base + start, end: base + end });
+        toks.push(Tok { kind, text: &line[start..i], start: base + start, end: base + i });
     }
 }
 
@@ -545,7 +561,13 @@ impl Scan<'_> {
             return None;
         }
         let caps = is_caps(t.text);
+        // Every spelling of a month (full, capitals, abbreviation) starts with
+        // the full name's capital letter, so only those months are compared.
+        let first = t.text.as_bytes().first().copied();
         for (number, (full, abbrevs)) in (1u8..).zip(MONTHS.iter()) {
+            if full.as_bytes().first().copied() != first {
+                continue;
+            }
             if t.text == *full || (caps && t.text.eq_ignore_ascii_case(full)) {
                 return Some((idx + 1, number, true));
             }
@@ -987,6 +1009,31 @@ fn weekday_of(date: IsoDate) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokenize_into_classifies_ascii_and_other_scripts() {
+        // Non-ASCII letters join words, non-ASCII digits and dashes are single
+        // punctuation tokens, and every kind of white space separates.
+        let line = "Ελλάδα 12\u{b}Jüli—2025 ٣x";
+        let mut toks = Vec::new();
+        tokenize_into(&mut toks, line, 10);
+        let got: Vec<(Kind, &str, usize)> =
+            toks.iter().map(|t| (t.kind, t.text, t.start)).collect();
+        let words = [
+            (Kind::Word, "Ελλάδα"),
+            (Kind::Num, "12"),
+            (Kind::Word, "Jüli"),
+            (Kind::Punct, "—"),
+            (Kind::Num, "2025"),
+            (Kind::Punct, "٣"),
+            (Kind::Word, "x"),
+        ];
+        assert_eq!(got.len(), words.len());
+        for ((kind, text, start), (k, w)) in got.iter().zip(words) {
+            assert_eq!((*kind, *text), (k, w));
+            assert_eq!(&line[start - 10..start - 10 + text.len()], w);
+        }
+    }
 
     /// The document date used by most tests: Wednesday 16 July 2025.
     fn doc() -> Option<IsoDate> {
