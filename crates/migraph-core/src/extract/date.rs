@@ -494,10 +494,12 @@ impl Scan<'_> {
         }
     }
 
-    /// The word before token `idx`, lower case.
-    fn prev_word(&self, idx: usize) -> Option<String> {
-        let t = self.tok(idx.checked_sub(1)?)?;
-        (t.kind == Kind::Word).then(|| t.text.to_ascii_lowercase())
+    /// Whether the word before token `idx` is one of `list` (lower-case
+    /// words), ignoring ASCII case; compared in place, without a lower-cased copy.
+    fn prev_word_in(&self, idx: usize, list: &[&str]) -> bool {
+        idx.checked_sub(1).and_then(|i| self.tok(i)).is_some_and(|t| {
+            t.kind == Kind::Word && list.iter().any(|w| t.text.eq_ignore_ascii_case(w))
+        })
     }
 
     /// Whether the number at `idx` stands alone: not part of `40,000` or `1.5`,
@@ -730,8 +732,11 @@ impl Scan<'_> {
         offer(self.bare_month(idx));
         offer(self.relative(idx));
         offer(self.qualified(idx));
-        if self.is_bare_year_ok(idx) {
-            offer(self.year(idx).map(|(n, y)| (n, IsoDate::year(y))));
+        // The year test is cheap and rarely passes; the context test only then.
+        if let Some((n, y)) = self.year(idx)
+            && self.is_bare_year_ok(idx)
+        {
+            offer(Some((n, IsoDate::year(y))));
         }
         // `Monday, 29 April 2024`: a weekday before a full date is part of it.
         if self.tok(idx).is_some_and(|t| weekday(t.text).is_some()) {
@@ -743,7 +748,7 @@ impl Scan<'_> {
 
     /// Whether the year at `idx` is not preceded by a quantity word.
     fn is_bare_year_ok(&self, idx: usize) -> bool {
-        !self.prev_word(idx).is_some_and(|w| QUANTITY_WORDS.contains(&w.as_str()))
+        !self.prev_word_in(idx, QUANTITY_WORDS)
     }
 
     /// `2025-05-14` and `2025-05`.
@@ -835,7 +840,7 @@ impl Scan<'_> {
             && self.glued(n + 1)
             && self.is_word(n + 1, "s");
         let context = if month == 5 { MAY_CONTEXT } else { MONTH_CONTEXT };
-        let in_context = self.prev_word(idx).is_some_and(|w| context.contains(&w.as_str()))
+        let in_context = self.prev_word_in(idx, context)
             || (self.is_punct(idx.wrapping_sub(1), &['-'])
                 && self.is_word(idx.wrapping_sub(2), "mid"));
         (possessive || in_context).then_some(())?;
@@ -910,7 +915,7 @@ impl Scan<'_> {
         let possessive = self.glued(idx + 1)
             && self.is_punct(idx + 1, &['\'', '’'])
             && self.is_word(idx + 2, "s");
-        if !(self.prev_word(idx).as_deref() == Some("on") || possessive) {
+        if !(self.prev_word_in(idx, &["on"]) || possessive) {
             return None;
         }
         let today = full_day(self.doc?)?;
@@ -1009,6 +1014,21 @@ fn weekday_of(date: IsoDate) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prev_word_lists_are_lower_case() {
+        // `prev_word_in` compares ignoring ASCII case, the same as comparing a
+        // lower-cased word only while every listed word is lower case.
+        for w in QUANTITY_WORDS.iter().chain(MONTH_CONTEXT).chain(MAY_CONTEXT) {
+            assert_eq!(*w, w.to_lowercase(), "{w}");
+        }
+        let doc = IsoDate::day(2025, 7, 16);
+        let golds = |t: &str| -> Vec<String> {
+            find_dates(t, doc).iter().map(|m| m.when.to_gold()).collect()
+        };
+        assert!(golds("They counted Over 2024 arrivals.").is_empty());
+        assert_eq!(golds("Talks resume IN June."), ["2025-06"]);
+    }
 
     #[test]
     fn tokenize_into_classifies_ascii_and_other_scripts() {
