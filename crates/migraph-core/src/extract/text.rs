@@ -226,4 +226,13 @@ mod tests {
         assert!(c.is_contrast(3));
         assert_eq!(c.index(t.find("resumed").unwrap()), 2);
     }
+
+    #[test]
+    fn clauses_split_at_dashes_but_not_inner_hyphens() {
+        let t = "Aid—cut – EU-funded - done /// (later), x→y";
+        let c = Clauses::new(t, 0, t.len());
+        let leads: Vec<&str> = c.lead.iter().map(String::as_str).collect();
+        assert_eq!(leads, ["aid", "cut", "eu", "done", "", "later", "", "x"]);
+        assert_eq!(c.hard, [true, true, true, true, true, false, false, false]);
+    }
 }
