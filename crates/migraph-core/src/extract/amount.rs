@@ -84,18 +84,30 @@ pub struct AmountMatch {
 pub fn find_amounts(text: &str) -> Vec<AmountMatch> {
     let mut found = Vec::new();
     let mut next = 0;
-    let mut prev: Option<char> = None;
-    for (idx, c) in text.char_indices() {
-        let prev_alnum = prev.is_some_and(char::is_alphanumeric);
-        prev = Some(c);
-        if idx < next || !may_start(c, prev_alnum) {
-            continue;
-        }
-        if let Some((end, money)) = match_at(text, idx) {
+    let mut prev_alnum = false;
+    let bytes = text.as_bytes();
+    let mut idx = 0;
+    while let Some(&b) = bytes.get(idx) {
+        // ASCII bytes are their own characters; only the rest are decoded.
+        let (c, width) = if b.is_ascii() {
+            (char::from(b), 1)
+        } else {
+            match text.get(idx..).and_then(|r| r.chars().next()) {
+                Some(c) => (c, c.len_utf8()),
+                None => break,
+            }
+        };
+        let after_alnum = prev_alnum;
+        prev_alnum = c.is_alphanumeric();
+        if idx >= next
+            && may_start(c, after_alnum)
+            && let Some((end, money)) = match_at(text, idx)
+        {
             tracing::trace!(start = idx, end, %money, "amount");
             found.push(AmountMatch { span: Span { start: idx, end }, money });
             next = end;
         }
+        idx += width;
     }
     found
 }
@@ -285,6 +297,11 @@ fn follows_number(text: &str, start: usize) -> bool {
 /// currency text.
 fn prefix_currency(text: &str, start: usize, prev: Option<char>) -> Option<(&'static str, usize)> {
     let rest = text.get(start..)?;
+    // Symbols and codes start with an upper-case letter or a non-ASCII
+    // symbol: a lower-case letter or a digit cannot open one.
+    if rest.as_bytes().first().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        return None;
+    }
     for (symbol, code) in PREFIXES {
         if !rest.starts_with(symbol) {
             continue;
@@ -519,6 +536,20 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, word: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefix_currency_starts_with_no_lower_case_letter_or_digit() {
+        // `prefix_currency` rejects such starts before trying the lists.
+        for first in PREFIXES.iter().map(|(s, _)| *s).chain(CODES.iter().copied()) {
+            let b = first.as_bytes()[0];
+            assert!(!b.is_ascii_lowercase() && !b.is_ascii_digit(), "{first}");
+        }
+        let found: Vec<Money> = find_amounts("Ünal: €5m, then US$2 bn and 3 EUR; fund5m")
+            .into_iter()
+            .map(|a| a.money)
+            .collect();
+        assert_eq!(found, [money(5_000_000, "EUR"), money(2_000_000_000, "USD"), money(3, "EUR")]);
+    }
 
     #[test]
     fn number_words_fit_the_letter_run_prefilter() {
