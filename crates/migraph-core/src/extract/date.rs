@@ -562,6 +562,10 @@ impl Scan<'_> {
         if t.text.len() > 9 {
             return None;
         }
+        // Initials of the twelve month names: other words need no further test.
+        if !t.text.starts_with(['J', 'F', 'M', 'A', 'S', 'O', 'N', 'D']) {
+            return None;
+        }
         let caps = is_caps(t.text);
         // Every spelling of a month (full, capitals, abbreviation) starts with
         // the full name's capital letter, so only those months are compared.
@@ -1014,6 +1018,17 @@ fn weekday_of(date: IsoDate) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn month_initials_cover_every_spelling() {
+        // `Scan::month` rejects words by initial before comparing names.
+        for (full, abbrevs) in MONTHS {
+            for name in std::iter::once(full).chain(abbrevs.iter().copied()) {
+                assert!(name.starts_with(['J', 'F', 'M', 'A', 'S', 'O', 'N', 'D']), "{name}");
+                assert_eq!(name.as_bytes()[0], full.as_bytes()[0], "{name}");
+            }
+        }
+    }
 
     #[test]
     fn prev_word_lists_are_lower_case() {
