@@ -21,6 +21,18 @@ impl Tok {
     /// ("Grande-Marlaska" is, "Paris-headquartered" and "EU-funded" are not).
     pub(crate) fn is_cap(&self, text: &str) -> bool {
         let w = self.text(text);
+        // ASCII words (most of them) are settled on bytes: the initial's case,
+        // and with no hyphen there is no other part to test.
+        if let Some(&b) = w.as_bytes().first()
+            && b.is_ascii()
+        {
+            if !b.is_ascii_uppercase() {
+                return false;
+            }
+            if !w.as_bytes().contains(&b'-') {
+                return true;
+            }
+        }
         w.chars().next().is_some_and(char::is_uppercase)
             && w.split('-').all(|p| p.chars().next().is_none_or(|c| !c.is_lowercase()))
     }
@@ -225,6 +237,13 @@ mod tests {
         assert!(c.is_relative(1));
         assert!(c.is_contrast(3));
         assert_eq!(c.index(t.find("resumed").unwrap()), 2);
+    }
+
+    #[test]
+    fn is_cap_reads_hyphenated_and_non_ascii_words() {
+        let t = "Grande-Marlaska EU-funded Paris-headquartered Ümit ümit egypt Egypt";
+        let caps: Vec<bool> = tokens(t).iter().map(|k| k.is_cap(t)).collect();
+        assert_eq!(caps, [true, false, false, true, false, false, true]);
     }
 
     #[test]
