@@ -84,18 +84,30 @@ pub struct AmountMatch {
 pub fn find_amounts(text: &str) -> Vec<AmountMatch> {
     let mut found = Vec::new();
     let mut next = 0;
-    let mut prev: Option<char> = None;
-    for (idx, c) in text.char_indices() {
-        let prev_alnum = prev.is_some_and(char::is_alphanumeric);
-        prev = Some(c);
-        if idx < next || !may_start(c, prev_alnum) {
-            continue;
-        }
-        if let Some((end, money)) = match_at(text, idx) {
+    let mut prev_alnum = false;
+    let bytes = text.as_bytes();
+    let mut idx = 0;
+    while let Some(&b) = bytes.get(idx) {
+        // ASCII bytes are their own characters; only the rest are decoded.
+        let (c, width) = if b.is_ascii() {
+            (char::from(b), 1)
+        } else {
+            match text.get(idx..).and_then(|r| r.chars().next()) {
+                Some(c) => (c, c.len_utf8()),
+                None => break,
+            }
+        };
+        let after_alnum = prev_alnum;
+        prev_alnum = c.is_alphanumeric();
+        if idx >= next
+            && may_start(c, after_alnum)
+            && let Some((end, money)) = match_at(text, idx)
+        {
             tracing::trace!(start = idx, end, %money, "amount");
             found.push(AmountMatch { span: Span { start: idx, end }, money });
             next = end;
         }
+        idx += width;
     }
     found
 }
@@ -178,10 +190,16 @@ const SCALES: &[(&str, u64, bool, bool)] = &[
 /// symbol, or an ASCII letter that starts a word (codes, `US$` and number
 /// words). Letters inside words and all other characters never start an
 /// amount, so skipping them changes no result.
+///
+/// Lower-case letters only start number words (`half a`, `three` …, `a`), so
+/// the other lower-case letters, which open most words of a text, are skipped
+/// here instead of failing every test in [`match_at`].
 fn may_start(c: char, prev_alnum: bool) -> bool {
     c.is_ascii_digit()
         || matches!(c, '$' | '€' | '£' | '¥')
-        || (c.is_ascii_alphabetic() && !prev_alnum)
+        || (!prev_alnum
+            && (c.is_ascii_uppercase()
+                || matches!(c, 'a' | 'e' | 'f' | 'h' | 'n' | 'o' | 's' | 't')))
 }
 
 /// Tries to read one amount starting exactly at byte `start` (a char boundary).
@@ -219,10 +237,24 @@ fn worded_amount(text: &str, start: usize) -> Option<(usize, Money)> {
     if !rest.starts_with(|c: char| "aefhnostAEFHNOST".contains(c)) {
         return None;
     }
+    // Every number word's first word is followed by a gap: a cheap test on
+    // the letter run at `start` rules out almost every ordinary word before
+    // the case-insensitive comparisons below.
+    let run = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+    if run > NUMBER_WORD_MAX_RUN || !rest[run..].starts_with(is_gap) {
+        return None;
+    }
+    let head = &rest.as_bytes()[..run];
     let (word, halves) = NUMBER_WORDS
         .iter()
         .find(|(word, _)| {
-            strip_prefix_ignore_case(rest, word).is_some_and(|after| after.starts_with(is_gap))
+            // The entry's first word must be the letter run itself before the
+            // full comparison is worth making.
+            let w = word.as_bytes();
+            w.get(..run).is_some_and(|p| p.eq_ignore_ascii_case(head))
+                && w.get(run).is_none_or(|&b| b == b' ')
+                && strip_prefix_ignore_case(rest, word)
+                    .is_some_and(|after| after.starts_with(is_gap))
         })
         .copied()?;
     let scale_at = skip_gaps(text, start + word.len());
@@ -230,6 +262,9 @@ fn worded_amount(text: &str, start: usize) -> Option<(usize, Money)> {
     let (code, end) = suffix_currency(text, after_scale)?;
     Some((end, Money { amount: mult / 2 * halves, currency: code.to_owned() }))
 }
+
+/// The longest letter run that opens a [`NUMBER_WORDS`] entry (`three`, `seven`, `eight`).
+const NUMBER_WORD_MAX_RUN: usize = 5;
 
 /// Number words before a scale word, with their value in halves (so that "half
 /// a" stays an integer), longest first.
@@ -262,6 +297,11 @@ fn follows_number(text: &str, start: usize) -> bool {
 /// currency text.
 fn prefix_currency(text: &str, start: usize, prev: Option<char>) -> Option<(&'static str, usize)> {
     let rest = text.get(start..)?;
+    // Symbols and codes start with an upper-case letter or a non-ASCII
+    // symbol: a lower-case letter or a digit cannot open one.
+    if rest.as_bytes().first().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        return None;
+    }
     for (symbol, code) in PREFIXES {
         if !rest.starts_with(symbol) {
             continue;
@@ -496,6 +536,34 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, word: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefix_currency_starts_with_no_lower_case_letter_or_digit() {
+        // `prefix_currency` rejects such starts before trying the lists.
+        for first in PREFIXES.iter().map(|(s, _)| *s).chain(CODES.iter().copied()) {
+            let b = first.as_bytes()[0];
+            assert!(!b.is_ascii_lowercase() && !b.is_ascii_digit(), "{first}");
+        }
+        let found: Vec<Money> = find_amounts("Ünal: €5m, then US$2 bn and 3 EUR; fund5m")
+            .into_iter()
+            .map(|a| a.money)
+            .collect();
+        assert_eq!(found, [money(5_000_000, "EUR"), money(2_000_000_000, "USD"), money(3, "EUR")]);
+    }
+
+    #[test]
+    fn number_words_fit_the_letter_run_prefilter() {
+        // `worded_amount` skips words whose letter run is longer than the
+        // bound or not followed by a gap; no number word may be lost to it.
+        for (word, _) in NUMBER_WORDS {
+            let run = word.bytes().take_while(u8::is_ascii_alphabetic).count();
+            assert!(run <= NUMBER_WORD_MAX_RUN, "{word}");
+            assert!(word[run..].is_empty() || word[run..].starts_with(is_gap), "{word}");
+            assert!(may_start(word.chars().next().unwrap_or(' '), false), "{word}");
+        }
+        assert_eq!(parse_amount("Half a billion euros"), Some(money(500_000_000, "EUR")));
+        assert_eq!(parse_amount("seven million dollars"), Some(money(7_000_000, "USD")));
+    }
 
     fn money(amount: u64, currency: &str) -> Money {
         Money { amount, currency: currency.to_owned() }

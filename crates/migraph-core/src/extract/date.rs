@@ -343,33 +343,49 @@ fn tokenize(line: &str, base: usize) -> Vec<Tok<'_>> {
 /// the contents of `toks` (whose allocation is reused).
 fn tokenize_into<'a>(toks: &mut Vec<Tok<'a>>, line: &'a str, base: usize) {
     toks.clear();
-    let mut chars = line.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
+    let bytes = line.as_bytes();
+    // The class of the character at `i` and its width. ASCII bytes (nearly all
+    // of a bulletin) are classified without decoding, with the same answers
+    // as the `char` tests used for the rest.
+    let class = |i: usize| -> Option<(Option<Kind>, usize)> {
+        let b = *bytes.get(i)?;
+        if b.is_ascii() {
+            let c = char::from(b);
+            let kind = if b.is_ascii_alphabetic() {
+                Some(Kind::Word)
+            } else if b.is_ascii_digit() {
+                Some(Kind::Num)
+            } else if c.is_whitespace() {
+                None
+            } else {
+                Some(Kind::Punct)
+            };
+            return Some((kind, 1));
+        }
+        let c = line.get(i..)?.chars().next()?;
         let kind = if c.is_alphabetic() {
-            Kind::Word
-        } else if c.is_ascii_digit() {
-            Kind::Num
+            Some(Kind::Word)
         } else if c.is_whitespace() {
-            continue;
+            None
         } else {
-            Kind::Punct
+            Some(Kind::Punct)
         };
-        let mut end = start + c.len_utf8();
+        Some((kind, c.len_utf8()))
+    };
+    let mut i = 0;
+    while let Some((kind, width)) = class(i) {
+        let start = i;
+        i += width;
+        let Some(kind) = kind else { continue };
         if kind != Kind::Punct {
-            while let Some(&(at, next)) = chars.peek() {
-                let same = match kind {
-                    Kind::Word => next.is_alphabetic(),
-                    Kind::Num => next.is_ascii_digit(),
-                    Kind::Punct => false,
-                };
-                if !same {
+            while let Some((next, w)) = class(i) {
+                if next != Some(kind) {
                     break;
                 }
-                end = at + next.len_utf8();
-                chars.next();
+                i += w;
             }
         }
-        toks.push(Tok { kind, text: &line[start..end], start: base + start, end: base + end });
+        toks.push(Tok { kind, text: &line[start..i], start: base + start, end: base + i });
     }
 }
 
@@ -478,10 +494,12 @@ impl Scan<'_> {
         }
     }
 
-    /// The word before token `idx`, lower case.
-    fn prev_word(&self, idx: usize) -> Option<String> {
-        let t = self.tok(idx.checked_sub(1)?)?;
-        (t.kind == Kind::Word).then(|| t.text.to_ascii_lowercase())
+    /// Whether the word before token `idx` is one of `list` (lower-case
+    /// words), ignoring ASCII case; compared in place, without a lower-cased copy.
+    fn prev_word_in(&self, idx: usize, list: &[&str]) -> bool {
+        idx.checked_sub(1).and_then(|i| self.tok(i)).is_some_and(|t| {
+            t.kind == Kind::Word && list.iter().any(|w| t.text.eq_ignore_ascii_case(w))
+        })
     }
 
     /// Whether the number at `idx` stands alone: not part of `40,000` or `1.5`,
@@ -544,8 +562,18 @@ impl Scan<'_> {
         if t.text.len() > 9 {
             return None;
         }
+        // Initials of the twelve month names: other words need no further test.
+        if !t.text.starts_with(['J', 'F', 'M', 'A', 'S', 'O', 'N', 'D']) {
+            return None;
+        }
         let caps = is_caps(t.text);
+        // Every spelling of a month (full, capitals, abbreviation) starts with
+        // the full name's capital letter, so only those months are compared.
+        let first = t.text.as_bytes().first().copied();
         for (number, (full, abbrevs)) in (1u8..).zip(MONTHS.iter()) {
+            if full.as_bytes().first().copied() != first {
+                continue;
+            }
             if t.text == *full || (caps && t.text.eq_ignore_ascii_case(full)) {
                 return Some((idx + 1, number, true));
             }
@@ -708,8 +736,11 @@ impl Scan<'_> {
         offer(self.bare_month(idx));
         offer(self.relative(idx));
         offer(self.qualified(idx));
-        if self.is_bare_year_ok(idx) {
-            offer(self.year(idx).map(|(n, y)| (n, IsoDate::year(y))));
+        // The year test is cheap and rarely passes; the context test only then.
+        if let Some((n, y)) = self.year(idx)
+            && self.is_bare_year_ok(idx)
+        {
+            offer(Some((n, IsoDate::year(y))));
         }
         // `Monday, 29 April 2024`: a weekday before a full date is part of it.
         if self.tok(idx).is_some_and(|t| weekday(t.text).is_some()) {
@@ -721,7 +752,7 @@ impl Scan<'_> {
 
     /// Whether the year at `idx` is not preceded by a quantity word.
     fn is_bare_year_ok(&self, idx: usize) -> bool {
-        !self.prev_word(idx).is_some_and(|w| QUANTITY_WORDS.contains(&w.as_str()))
+        !self.prev_word_in(idx, QUANTITY_WORDS)
     }
 
     /// `2025-05-14` and `2025-05`.
@@ -813,7 +844,7 @@ impl Scan<'_> {
             && self.glued(n + 1)
             && self.is_word(n + 1, "s");
         let context = if month == 5 { MAY_CONTEXT } else { MONTH_CONTEXT };
-        let in_context = self.prev_word(idx).is_some_and(|w| context.contains(&w.as_str()))
+        let in_context = self.prev_word_in(idx, context)
             || (self.is_punct(idx.wrapping_sub(1), &['-'])
                 && self.is_word(idx.wrapping_sub(2), "mid"));
         (possessive || in_context).then_some(())?;
@@ -888,7 +919,7 @@ impl Scan<'_> {
         let possessive = self.glued(idx + 1)
             && self.is_punct(idx + 1, &['\'', '’'])
             && self.is_word(idx + 2, "s");
-        if !(self.prev_word(idx).as_deref() == Some("on") || possessive) {
+        if !(self.prev_word_in(idx, &["on"]) || possessive) {
             return None;
         }
         let today = full_day(self.doc?)?;
@@ -987,6 +1018,57 @@ fn weekday_of(date: IsoDate) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn month_initials_cover_every_spelling() {
+        // `Scan::month` rejects words by initial before comparing names.
+        for (full, abbrevs) in MONTHS {
+            for name in std::iter::once(full).chain(abbrevs.iter().copied()) {
+                assert!(name.starts_with(['J', 'F', 'M', 'A', 'S', 'O', 'N', 'D']), "{name}");
+                assert_eq!(name.as_bytes()[0], full.as_bytes()[0], "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn prev_word_lists_are_lower_case() {
+        // `prev_word_in` compares ignoring ASCII case, the same as comparing a
+        // lower-cased word only while every listed word is lower case.
+        for w in QUANTITY_WORDS.iter().chain(MONTH_CONTEXT).chain(MAY_CONTEXT) {
+            assert_eq!(*w, w.to_lowercase(), "{w}");
+        }
+        let doc = IsoDate::day(2025, 7, 16);
+        let golds = |t: &str| -> Vec<String> {
+            find_dates(t, doc).iter().map(|m| m.when.to_gold()).collect()
+        };
+        assert!(golds("They counted Over 2024 arrivals.").is_empty());
+        assert_eq!(golds("Talks resume IN June."), ["2025-06"]);
+    }
+
+    #[test]
+    fn tokenize_into_classifies_ascii_and_other_scripts() {
+        // Non-ASCII letters join words, non-ASCII digits and dashes are single
+        // punctuation tokens, and every kind of white space separates.
+        let line = "Ελλάδα 12\u{b}Jüli—2025 ٣x";
+        let mut toks = Vec::new();
+        tokenize_into(&mut toks, line, 10);
+        let got: Vec<(Kind, &str, usize)> =
+            toks.iter().map(|t| (t.kind, t.text, t.start)).collect();
+        let words = [
+            (Kind::Word, "Ελλάδα"),
+            (Kind::Num, "12"),
+            (Kind::Word, "Jüli"),
+            (Kind::Punct, "—"),
+            (Kind::Num, "2025"),
+            (Kind::Punct, "٣"),
+            (Kind::Word, "x"),
+        ];
+        assert_eq!(got.len(), words.len());
+        for ((kind, text, start), (k, w)) in got.iter().zip(words) {
+            assert_eq!((*kind, *text), (k, w));
+            assert_eq!(&line[start - 10..start - 10 + text.len()], w);
+        }
+    }
 
     /// The document date used by most tests: Wednesday 16 July 2025.
     fn doc() -> Option<IsoDate> {

@@ -14,6 +14,7 @@
 //! measuring example share them.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
@@ -60,7 +61,7 @@ pub struct Extraction {
 /// Pure and total: any text, however malformed, gives a (possibly empty) result.
 pub fn extract(doc: &Document, res: &Resources) -> Extraction {
     let text = doc.text.as_str();
-    let found = mentions::find(text, res);
+    let mut found = mentions::find(text, res);
     let dates = date::find_dates(text, doc.date)
         .into_iter()
         .map(|d| relations::Located { start: d.span.start, end: d.span.end, value: d.when })
@@ -71,9 +72,11 @@ pub fn extract(doc: &Document, res: &Resources) -> Extraction {
         .collect();
     let facts = relations::DocFacts { doc, found: &found, dates, amounts };
     let mut found_rels = relations::find(&facts, res);
+    drop(facts);
     // Relations must name entities the extraction lists; places of missions may
-    // come from the gazetteer without a mention of their own.
-    let mut entities = found.entities.clone();
+    // come from the gazetteer without a mention of their own. The rules are
+    // done with the mentions' entity table, so it is moved, not copied.
+    let mut entities = std::mem::take(&mut found.entities);
     for r in &found_rels {
         for id in [&r.subject, &r.object] {
             if !entities.contains_key(id)
@@ -109,9 +112,11 @@ fn dedup(rels: Vec<Relation>) -> Vec<Relation> {
     let mut sorted = rels;
     sorted.sort_by_key(|r| (r.evidence.quote_start, r.evidence.quote_end));
     for r in sorted {
-        match index.get(&r.key()) {
-            Some(&i) => {
-                let kept = &mut order[i];
+        // One key per relation: the entry is looked up and, when new, filled
+        // with the same key.
+        match index.entry(r.key()) {
+            Entry::Occupied(slot) => {
+                let kept = &mut order[*slot.get()];
                 if kept.money.is_none() && r.money.is_some() {
                     kept.money = r.money;
                     if r.when.is_some() {
@@ -121,8 +126,8 @@ fn dedup(rels: Vec<Relation>) -> Vec<Relation> {
                     kept.when = r.when;
                 }
             }
-            None => {
-                index.insert(r.key(), order.len());
+            Entry::Vacant(slot) => {
+                slot.insert(order.len());
                 order.push(r);
             }
         }

@@ -402,6 +402,13 @@ impl CueSet {
 
     /// Whether `hay` holds one of the cues.
     pub(crate) fn any(&self, hay: &str, start_ok: bool) -> bool {
+        // Most searched spans hold no cue at all: a plain first-match search
+        // (prefilter-accelerated, no overlapping-state bookkeeping) settles
+        // those; only spans with some raw match pay for the overlapping
+        // search that checks word boundaries on every candidate.
+        if self.ac.find(hay).is_none() {
+            return false;
+        }
         self.matches(hay, start_ok).next().is_some()
     }
 }

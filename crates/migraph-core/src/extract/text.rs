@@ -21,24 +21,53 @@ impl Tok {
     /// ("Grande-Marlaska" is, "Paris-headquartered" and "EU-funded" are not).
     pub(crate) fn is_cap(&self, text: &str) -> bool {
         let w = self.text(text);
+        // ASCII words (most of them) are settled on bytes: the initial's case,
+        // and with no hyphen there is no other part to test.
+        if let Some(&b) = w.as_bytes().first()
+            && b.is_ascii()
+        {
+            if !b.is_ascii_uppercase() {
+                return false;
+            }
+            if !w.as_bytes().contains(&b'-') {
+                return true;
+            }
+        }
         w.chars().next().is_some_and(char::is_uppercase)
             && w.split('-').all(|p| p.chars().next().is_none_or(|c| !c.is_lowercase()))
     }
 }
 
 /// Splits `text` into word tokens.
+///
+/// ASCII bytes (nearly all of a bulletin) are classified with a byte test;
+/// only non-ASCII characters are decoded and asked `char::is_alphanumeric`,
+/// which gives the same tokens as a plain `char_indices` walk at a fraction
+/// of the cost.
 pub(crate) fn tokens(text: &str) -> Vec<Tok> {
-    let mut out = Vec::new();
+    // About one token per six bytes of English prose; one allocation up front.
+    let mut out = Vec::with_capacity(text.len() / 6 + 1);
     let mut start: Option<usize> = None;
     let mut prev_alnum = false;
     let bytes = text.as_bytes();
-    for (i, c) in text.char_indices() {
-        let alnum = c.is_alphanumeric();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (alnum, width, hyphen) = if b.is_ascii() {
+            (b.is_ascii_alphanumeric(), 1, b == b'-')
+        } else {
+            // `i` is on a character boundary: every step below advances by a
+            // whole character, so this decode always succeeds.
+            match text[i..].chars().next() {
+                Some(c) => (c.is_alphanumeric(), c.len_utf8(), false),
+                None => break,
+            }
+        };
         if alnum {
             if start.is_none() {
                 start = Some(i);
             }
-        } else if c == '-' && prev_alnum {
+        } else if hyphen && prev_alnum {
             // An inner hyphen continues the word only when a letter or digit follows.
             let next_alnum = text[i + 1..].chars().next().is_some_and(char::is_alphanumeric);
             if !next_alnum && let Some(s) = start.take() {
@@ -48,6 +77,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
             out.push(Tok { start: s, end: i });
         }
         prev_alnum = alnum;
+        i += width;
     }
     if let Some(s) = start {
         out.push(Tok { start: s, end: bytes.len() });
@@ -191,6 +221,15 @@ mod tests {
     }
 
     #[test]
+    fn tokens_match_a_char_walk_on_mixed_scripts() {
+        // Non-ASCII letters join words, non-ASCII punctuation splits them, and
+        // a trailing hyphen before a non-ASCII letter still continues the word.
+        let t = "Ankara–Brüssel talks: Ελλάδα-Türkiye, 5 000 € — ok- ½";
+        let words: Vec<&str> = tokens(t).iter().map(|k| k.text(t)).collect();
+        assert_eq!(words, ["Ankara", "Brüssel", "talks", "Ελλάδα-Türkiye", "5", "000", "ok", "½"]);
+    }
+
+    #[test]
     fn clauses_mark_relative_and_contrast() {
         let t = "The deal, which stalled, resumed; though late";
         let c = Clauses::new(t, 0, t.len());
@@ -198,5 +237,21 @@ mod tests {
         assert!(c.is_relative(1));
         assert!(c.is_contrast(3));
         assert_eq!(c.index(t.find("resumed").unwrap()), 2);
+    }
+
+    #[test]
+    fn is_cap_reads_hyphenated_and_non_ascii_words() {
+        let t = "Grande-Marlaska EU-funded Paris-headquartered Ümit ümit egypt Egypt";
+        let caps: Vec<bool> = tokens(t).iter().map(|k| k.is_cap(t)).collect();
+        assert_eq!(caps, [true, false, false, true, false, false, true]);
+    }
+
+    #[test]
+    fn clauses_split_at_dashes_but_not_inner_hyphens() {
+        let t = "Aid—cut – EU-funded - done /// (later), x→y";
+        let c = Clauses::new(t, 0, t.len());
+        let leads: Vec<&str> = c.lead.iter().map(String::as_str).collect();
+        assert_eq!(leads, ["aid", "cut", "eu", "done", "", "later", "", "x"]);
+        assert_eq!(c.hard, [true, true, true, true, true, false, false, false]);
     }
 }
