@@ -101,19 +101,55 @@ fn build_exports_are_read_by_networkx_with_store_counts() {
         &store,
         &format!("{MG}SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?st a mg:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }} }}"),
     )[0][0];
-    let script = "import sys, networkx as nx\nfor name in ('graph.gexf', 'graph.graphml'):\n    path = sys.argv[1] + '/' + name\n    g = nx.read_gexf(path) if name.endswith('gexf') else nx.read_graphml(path)\n    print(name, g.number_of_nodes(), g.number_of_edges())\n";
+    let n_statements = &env
+        .select(&store, &format!("{MG}SELECT (COUNT(?st) AS ?n) WHERE {{ ?st a mg:Statement }}"))
+        [0][0];
+    let eur = &env.select(
+        &store,
+        &format!("{MG}SELECT (SUM(?a) AS ?n) WHERE {{ ?st a mg:Statement ; mg:amount ?a ; mg:currency \"EUR\" }}"),
+    )[0][0];
+    // Node and edge counts, the sum of edge weights (= statements) and of EUR amounts,
+    // as networkx reads them from each file.
+    let script = "import sys, networkx as nx\n\
+        for name in ('graph.gexf', 'graph.graphml'):\n\
+        \x20   path = sys.argv[1] + '/' + name\n\
+        \x20   g = nx.read_gexf(path) if name.endswith('gexf') else nx.read_graphml(path)\n\
+        \x20   weight = sum(int(d.get('weight', 0)) for _, _, d in g.edges(data=True))\n\
+        \x20   eur = sum(int(float(d.get('amount_eur') or 0)) for _, _, d in g.edges(data=True))\n\
+        \x20   print(name, g.number_of_nodes(), g.number_of_edges(), weight, eur)\n";
     let out = std::process::Command::new(python)
         .args(["-c", script, s(&exports)])
         .output()
         .expect("python runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
+    let eur_total: f64 = eur.parse().expect("a sum");
     for line in text.lines() {
         let parts: Vec<&str> = line.split(' ').collect();
         assert_eq!(parts[1], n_entities, "{line}: nodes");
         assert_eq!(parts[2], n_edges, "{line}: edges");
+        assert_eq!(parts[3], n_statements, "{line}: edge weights add up to the statements");
+        assert_eq!(parts[4].parse::<f64>().expect("a sum"), eur_total, "{line}: EUR amounts");
     }
     assert_eq!(text.lines().count(), 2, "{text}");
+
+    // graphology-gexf (the parser behind sigma.js) reads the same counts.
+    let js = root().join("tests/js");
+    if have("node", true) && js.join("node_modules/graphology-gexf").is_dir() {
+        let out = std::process::Command::new("node")
+            .args([s(&js.join("check_gexf.mjs")), s(&exports.join("graph.gexf"))])
+            .output()
+            .expect("node runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(report["nodes"].to_string(), *n_entities);
+        assert_eq!(report["edges"].to_string(), *n_edges);
+    } else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must have tests/js/node_modules (scripts/test runs npm ci)"
+        );
+    }
 }
 
 #[test]
