@@ -36,7 +36,7 @@ use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad
 use oxigraph::sparql::{
     CancellationToken, QueryEvaluationError, QuerySolution, UpdateEvaluationError,
 };
-use oxigraph::store::{StorageError, Store};
+use oxigraph::store::{StorageError, Store, Transaction};
 
 pub use queries::{CannedQuery, canned_queries};
 pub use query::{ParsedQuery, QueryForm, QueryOutcome, ResultFormat, UnknownFormat};
@@ -194,6 +194,14 @@ pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
         source = cause.source();
     }
     text
+}
+
+/// The catalogue quads of one document, read inside a transaction.
+fn catalogue_entry(tx: &Transaction<'_>, doc: &NamedNode) -> Result<Vec<Quad>, StoreError> {
+    let catalogue = catalogue();
+    tx.quads_for_pattern(Some(doc.as_ref().into()), None, None, Some(catalogue.as_ref().into()))
+        .collect::<Result<_, _>>()
+        .map_err(storage("reading a catalogue entry"))
 }
 
 /// Wraps a storage error with what the store was doing.
@@ -504,20 +512,11 @@ impl GraphStore {
     /// document graph is cleared and its catalogue entry removed before its quads
     /// go in.
     fn write_documents(&self, batch: Vec<(NamedNode, Vec<Quad>)>) -> Result<usize, StoreError> {
-        let catalogue = catalogue();
         let mut tx = self.store.start_transaction().map_err(storage("starting a transaction"))?;
         let mut written = 0;
         for (doc, quads) in &batch {
             tx.clear_graph(doc.as_ref()).map_err(storage("clearing a document graph"))?;
-            let old: Vec<Quad> = tx
-                .quads_for_pattern(
-                    Some(doc.as_ref().into()),
-                    None,
-                    None,
-                    Some(catalogue.as_ref().into()),
-                )
-                .collect::<Result<_, _>>()
-                .map_err(storage("reading a catalogue entry"))?;
+            let old = catalogue_entry(&tx, doc)?;
             for quad in &old {
                 tx.remove(quad);
             }
@@ -535,20 +534,11 @@ impl GraphStore {
     pub fn remove_document(&self, doc_id: &str) -> Result<bool, StoreError> {
         self.writable("remove a document")?;
         let doc = document_node(doc_id)?;
-        let catalogue = catalogue();
         let mut tx = self.store.start_transaction().map_err(storage("starting a transaction"))?;
         let had_graph = tx
             .contains_named_graph(doc.as_ref())
             .map_err(storage("looking up a document graph"))?;
-        let entry: Vec<Quad> = tx
-            .quads_for_pattern(
-                Some(doc.as_ref().into()),
-                None,
-                None,
-                Some(catalogue.as_ref().into()),
-            )
-            .collect::<Result<_, _>>()
-            .map_err(storage("reading a catalogue entry"))?;
+        let entry = catalogue_entry(&tx, &doc)?;
         if had_graph {
             tx.remove_named_graph(doc.as_ref()).map_err(storage("removing a document graph"))?;
         }

@@ -2,7 +2,7 @@
 
 use std::fs;
 
-use crate::support::{TestEnv, have, python_with, root, s, seed};
+use crate::support::{TestEnv, have, python_with, root, run_python, s, seed};
 
 const MG: &str = "PREFIX mg: <https://w3id.org/migraph/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nPREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n";
 
@@ -117,12 +117,7 @@ fn build_exports_are_read_by_networkx_with_store_counts() {
         \x20   weight = sum(int(d.get('weight', 0)) for _, _, d in g.edges(data=True))\n\
         \x20   eur = sum(int(float(d.get('amount_eur') or 0)) for _, _, d in g.edges(data=True))\n\
         \x20   print(name, g.number_of_nodes(), g.number_of_edges(), weight, eur)\n";
-    let out = std::process::Command::new(python)
-        .args(["-c", script, s(&exports)])
-        .output()
-        .expect("python runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = run_python(&python, script, &exports);
     let eur_total: f64 = eur.parse().expect("a sum");
     for line in text.lines() {
         let parts: Vec<&str> = line.split(' ').collect();
@@ -190,12 +185,7 @@ fn build_rdf_dumps_parse_with_rdflib_to_the_store_counts() {
         def quads(name, fmt):\n    d = rdflib.Dataset()\n    d.parse(sys.argv[1] + name, format=fmt)\n    return len(list(d.quads((None, None, None, None))))\n\
         def triples(name, fmt):\n    g = rdflib.Graph()\n    g.parse(sys.argv[1] + name, format=fmt)\n    return len(g)\n\
         print(quads('/graph.nq', 'nquads'), quads('/graph.trig', 'trig'), quads('/graph.jsonld', 'json-ld'), triples('/graph.ttl', 'turtle'), triples('/graph.nt', 'nt'))\n";
-    let out = std::process::Command::new(python)
-        .args(["-c", script, s(&exports)])
-        .output()
-        .expect("python runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = run_python(&python, script, &exports);
     let counts: Vec<u64> = text.split_whitespace().map(|n| n.parse().expect("count")).collect();
     assert_eq!(
         counts,

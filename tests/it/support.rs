@@ -126,3 +126,10 @@ impl TestEnv {
 pub(crate) fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
+
+/// Runs a Python script (`-c`) with one path argument; asserts success, returns stdout.
+pub(crate) fn run_python(python: &Path, script: &str, arg: &Path) -> String {
+    let out = Command::new(python).args(["-c", script, s(arg)]).output().expect("python runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}

@@ -1169,17 +1169,7 @@ fn right<'a>(
 ) -> Vec<Ment> {
     // The object may sit in the next clause of a list ("countries, including X"),
     // but not behind a relative or contrasting clause or a hard break.
-    let mut limit = sent.clauses.span(ci).1;
-    let mut k = ci + 1;
-    while k < sent.clauses.starts.len()
-        && !sent.clauses.hard[k]
-        && !sent.clauses.is_relative(k)
-        && !sent.clauses.is_contrast(k)
-    {
-        limit = sent.clauses.span(k).1;
-        k += 1;
-    }
-    let limit = limit.min(pos + 160);
+    let limit = sent.clauses.list_end(ci).min(pos + 160);
     // Halves of a hyphenated pair ("the Italy-Albania protocol") are not
     // arguments on their own.
     let compound_half = |m: &Ment| {
@@ -1583,16 +1573,7 @@ fn money_relations(
             continue;
         }
         // Recipients: right of the amount in its clause (and list continuations).
-        let mut limit = sent.clauses.span(ci).1;
-        let mut k = ci + 1;
-        while k < sent.clauses.starts.len()
-            && !sent.clauses.hard[k]
-            && !sent.clauses.is_relative(k)
-            && !sent.clauses.is_contrast(k)
-        {
-            limit = sent.clauses.span(k).1;
-            k += 1;
-        }
+        let mut limit = sent.clauses.list_end(ci);
         // Stop at the next amount: it has its own recipients.
         if let Some(next) = amounts.iter().find(|b| b.start > a.end && b.start < limit) {
             limit = next.start;

@@ -207,6 +207,20 @@ impl Clauses {
     pub(crate) fn is_contrast(&self, i: usize) -> bool {
         CONTRAST.contains(&self.lead[i].as_str())
     }
+
+    /// The end of clause `i` together with the list continuations that follow it
+    /// ("countries, including X"), stopping before a relative or contrasting clause
+    /// or a hard break.
+    pub(crate) fn list_end(&self, i: usize) -> usize {
+        let mut limit = self.span(i).1;
+        let mut k = i + 1;
+        while k < self.starts.len() && !self.hard[k] && !self.is_relative(k) && !self.is_contrast(k)
+        {
+            limit = self.span(k).1;
+            k += 1;
+        }
+        limit
+    }
 }
 
 #[cfg(test)]
