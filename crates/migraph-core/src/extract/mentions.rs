@@ -15,9 +15,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::Match;
-
-use super::resources::{CaseRule, Resources, RoleSpec, SurfaceKind};
+use super::resources::{CaseRule, DocScan, Hits, Resources, RoleSpec, SurfaceKind};
 use super::text::{Tok, boundary_after, boundary_before, possessive_gap, tokens};
 use crate::model::{Entity, EntityId, EntityKind};
 
@@ -68,6 +66,8 @@ pub(crate) struct Found {
     pub(crate) mentions: Vec<Ment>,
     pub(crate) entities: HashMap<EntityId, Entity>,
     pub(crate) roles: Vec<RoleFact>,
+    /// The document's word tokens, for the relation rules to reuse.
+    pub(crate) toks: Vec<Tok>,
 }
 
 const CONNECTORS: &[&str] = &["of", "for", "on", "and", "the", "de", "des", "du", "la", "pour"];
@@ -126,7 +126,7 @@ struct Ctx<'a> {
 const MAX_MENTION: usize = 400;
 
 /// Finds every mention in `text`.
-pub(crate) fn find(text: &str, res: &Resources) -> Found {
+pub(crate) fn find(text: &str, res: &Resources, scan: &mut DocScan) -> Found {
     let mut cx = Ctx {
         text,
         toks: tokens(text),
@@ -135,9 +135,9 @@ pub(crate) fn find(text: &str, res: &Resources) -> Found {
         cands: Vec::new(),
         sorted: 0,
     };
-    cx.gazetteer();
+    cx.gazetteer(&std::mem::take(&mut scan.gazetteer));
     cx.org_bodies();
-    cx.roles();
+    cx.roles(&std::mem::take(&mut scan.role));
     cx.people_of_orgs();
     cx.acronyms();
     cx.cue_names();
@@ -148,6 +148,7 @@ pub(crate) fn find(text: &str, res: &Resources) -> Found {
     cx.resolve_overlaps();
     cx.drop_bare_institutions();
     cx.found.mentions = std::mem::take(&mut cx.cands);
+    cx.found.toks = std::mem::take(&mut cx.toks);
     cx.found
 }
 
@@ -232,44 +233,46 @@ impl Ctx<'_> {
         });
     }
 
-    fn gazetteer(&mut self) {
+    /// Gazetteer names among the scanner's hits.
+    fn gazetteer(&mut self, hits: &Hits) {
         let text = self.text;
-        let mut valid: Vec<(Match, usize, bool)> = Vec::new();
-        for m in self.res.gazetteer_ac.find_overlapping_iter(text) {
-            let s = &self.res.surfaces[m.pattern().as_usize()];
-            let slice = &text[m.start()..m.end()];
+        let mut valid: Vec<((usize, usize), usize, bool)> = Vec::new();
+        for &(start, end, si) in hits {
+            let m = (start, end);
+            let Some(s) = self.res.surfaces.get(si) else { continue };
+            let slice = &text[m.0..m.1];
             let case_ok = match s.case {
                 CaseRule::Exact => slice == s.text,
                 CaseRule::InitialUpper => slice.chars().next().is_some_and(char::is_uppercase),
                 CaseRule::Any => true,
             };
-            if !case_ok || !boundary_before(text, m.start()) {
+            if !case_ok || !boundary_before(text, m.0) {
                 continue;
             }
             let mut plural = false;
-            if !boundary_after(text, m.end()) {
+            if !boundary_after(text, m.1) {
                 // A demonym may take a plural "s" ("Afghans") and still be a demonym.
-                let rest = &text[m.end()..];
+                let rest = &text[m.1..];
                 if s.kind == SurfaceKind::Demonym
                     && rest.starts_with('s')
-                    && boundary_after(text, m.end() + 1)
+                    && boundary_after(text, m.1 + 1)
                 {
                     plural = true;
                 } else {
                     continue;
                 }
             }
-            valid.push((m, m.pattern().as_usize(), plural));
+            valid.push((m, si, plural));
         }
         // Leftmost-longest over the valid matches only, so a failed long match
         // does not hide a shorter valid one at the same place.
-        valid.sort_by_key(|(m, _, _)| (m.start(), std::cmp::Reverse(m.end())));
+        valid.sort_by_key(|(m, _, _)| (m.0, std::cmp::Reverse(m.1)));
         let mut last_end = 0;
         for (m, si, plural) in valid {
-            if m.start() < last_end {
+            if m.0 < last_end {
                 continue;
             }
-            last_end = m.end();
+            last_end = m.1;
             let (entry, surface_kind) = {
                 let surface = &self.res.surfaces[si];
                 (surface.entry, surface.kind)
@@ -283,20 +286,20 @@ impl Ctx<'_> {
                     match body {
                         Some(bi) => {
                             let (bid, bk) = self.gaz_entity(bi);
-                            let mut x = Ment::synthetic(bid, bk, m.start(), "gazetteer-person");
-                            x.end = m.end();
+                            let mut x = Ment::synthetic(bid, bk, m.0, "gazetteer-person");
+                            x.end = m.1;
                             x.person = Some(id);
                             x.prio = 1;
                             self.cands.push(x);
                         }
-                        None => self.push(m.start(), m.end(), id, kind, "gazetteer", 1),
+                        None => self.push(m.0, m.1, id, kind, "gazetteer", 1),
                     }
                 }
-                SurfaceKind::Name => self.push(m.start(), m.end(), id, kind, "gazetteer", 1),
-                SurfaceKind::Place => self.push(m.start(), m.end(), id, kind, "place", 1),
+                SurfaceKind::Name => self.push(m.0, m.1, id, kind, "gazetteer", 1),
+                SurfaceKind::Place => self.push(m.0, m.1, id, kind, "place", 1),
                 SurfaceKind::Demonym => {
-                    let end = if plural { m.end() + 1 } else { m.end() };
-                    self.demonym(m.start(), end, plural, id, kind);
+                    let end = if plural { m.1 + 1 } else { m.1 };
+                    self.demonym(m.0, end, plural, id, kind);
                 }
             }
         }
@@ -428,13 +431,16 @@ impl Ctx<'_> {
     }
 
     /// People introduced by a role title, and the body or state they act for.
-    fn roles(&mut self) {
+    fn roles(&mut self, titles: &Hits) {
         self.sort_cands();
         let text = self.text;
         let mut hits: Vec<(usize, usize, usize)> = Vec::new();
-        for m in self.res.role_ac.find_overlapping_iter(text) {
-            if boundary_before(text, m.start()) && boundary_after(text, m.end()) {
-                hits.push((m.start(), m.end(), self.res.role_of_pattern[m.pattern().as_usize()]));
+        for &(start, end, t) in titles {
+            if boundary_before(text, start)
+                && boundary_after(text, end)
+                && let Some(&role) = self.res.role_of_pattern.get(t)
+            {
+                hits.push((start, end, role));
             }
         }
         hits.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));

@@ -61,7 +61,9 @@ pub struct Extraction {
 /// Pure and total: any text, however malformed, gives a (possibly empty) result.
 pub fn extract(doc: &Document, res: &Resources) -> Extraction {
     let text = doc.text.as_str();
-    let mut found = mentions::find(text, res);
+    // One pass of the phrase automaton serves mention finding and the rules.
+    let mut scan = res.scan(text);
+    let mut found = mentions::find(text, res, &mut scan);
     let dates = date::find_dates(text, doc.date)
         .into_iter()
         .map(|d| relations::Located { start: d.span.start, end: d.span.end, value: d.when })
@@ -70,7 +72,7 @@ pub fn extract(doc: &Document, res: &Resources) -> Extraction {
         .into_iter()
         .map(|a| relations::Located { start: a.span.start, end: a.span.end, value: a.money })
         .collect();
-    let facts = relations::DocFacts { doc, found: &found, dates, amounts };
+    let facts = relations::DocFacts::new(doc, &found, dates, amounts, scan, res);
     let mut found_rels = relations::find(&facts, res);
     drop(facts);
     // Relations must name entities the extraction lists; places of missions may

@@ -13,7 +13,7 @@
 use std::cell::OnceCell;
 
 use super::mentions::{Found, Ment};
-use super::resources::{ArgFinder, Resources, Rule};
+use super::resources::{ArgFinder, CueHits, DocScan, Resources, Rule};
 use super::text::{
     Clauses, Tok, boundary_after, boundary_before, possessive_gap, tight_gap, tokens,
 };
@@ -42,6 +42,42 @@ pub(crate) struct DocFacts<'a> {
     pub(crate) found: &'a Found,
     pub(crate) dates: Vec<Located<When>>,
     pub(crate) amounts: Vec<Located<Money>>,
+    /// The lexicon's cue words in the document, found once.
+    cues: DocCues<'a>,
+    /// Trigger phrase occurrences `(start, end, trigger)`, found once, ends
+    /// never decreasing (the automaton's report order).
+    triggers: Vec<(usize, usize, usize)>,
+}
+
+impl<'a> DocFacts<'a> {
+    /// Gathers the document's facts; the cue words and trigger phrases come
+    /// from the document's one scanner pass ([`Resources::scan`]).
+    pub(crate) fn new(
+        doc: &'a Document,
+        found: &'a Found,
+        dates: Vec<Located<When>>,
+        amounts: Vec<Located<Money>>,
+        scan: DocScan,
+        res: &'a Resources,
+    ) -> DocFacts<'a> {
+        let cues = DocCues {
+            hypothetical: res.cues.hypothetical.hits(scan.hypothetical),
+            cancel_after: res.cues.cancel_after.hits(scan.cancel_after),
+            money: res.cues.money.hits(scan.money),
+            money_exclude: res.cues.money_exclude.hits(scan.money_exclude),
+            meeting: res.cues.meeting.hits(scan.meeting),
+        };
+        DocFacts { doc, found, dates, amounts, cues, triggers: scan.trigger }
+    }
+}
+
+/// The lexicon's cue words found in one document (see [`CueHits`]).
+struct DocCues<'r> {
+    hypothetical: CueHits<'r>,
+    cancel_after: CueHits<'r>,
+    money: CueHits<'r>,
+    money_exclude: CueHits<'r>,
+    meeting: CueHits<'r>,
 }
 
 /// The meeting the current article is about: who holds it and when.
@@ -102,10 +138,7 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
             article: s.article,
             ms,
             clauses: Clauses::new(text, start, end),
-            toks: tokens(&text[start..end])
-                .into_iter()
-                .map(|t| Tok { start: t.start + start, end: t.end + start })
-                .collect(),
+            toks: sentence_tokens(text, &facts.found.toks, start, end),
         };
         let body = text[start..end].trim();
         let question = body.ends_with('?');
@@ -113,7 +146,7 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
         if !item {
             carry.listing = None;
         }
-        update_meeting(facts, res, &sent, &mut carry);
+        update_meeting(facts, &sent, &mut carry);
         if !question {
             mission_places(facts, res, &sent, &mut out);
             if let Some(l) = carry.listing.clone().filter(|_| item) {
@@ -138,6 +171,24 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
         }
     }
     out
+}
+
+/// The word tokens of the sentence `[start, end)`: the document's own tokens
+/// of that range, or, when a document token runs across an edge of the
+/// sentence (an inner hyphen at the very end, say), the sentence tokenised on
+/// its own, which is what the rules expect.
+fn sentence_tokens(text: &str, doc_toks: &[Tok], start: usize, end: usize) -> Vec<Tok> {
+    let lo = doc_toks.partition_point(|t| t.end <= start);
+    let hi = doc_toks.partition_point(|t| t.start < end).max(lo);
+    let inside = &doc_toks[lo..hi];
+    if inside.first().is_none_or(|t| t.start >= start) && inside.last().is_none_or(|t| t.end <= end)
+    {
+        return inside.to_vec();
+    }
+    tokens(&text[start..end])
+        .into_iter()
+        .map(|t| Tok { start: t.start + start, end: t.end + start })
+        .collect()
 }
 
 /// Whether the sentence at `start` is a list item: its line starts with a
@@ -218,11 +269,9 @@ fn role_relations(facts: &DocFacts<'_>, out: &mut Vec<Relation>) {
 /// Missions and offices whose gazetteer entry names a place operate there.
 fn mission_places(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, out: &mut Vec<Relation>) {
     for m in &sent.ms {
+        let Some(place) = res.place_of(&m.entity) else { continue };
         // A mission the sentence says has closed no longer operates.
-        if negated(&facts.doc.text, res, sent, m.start, m.end) {
-            continue;
-        }
-        if let Some(place) = res.place_of(&m.entity) {
+        if !negated(facts, res, sent, m.start, m.end) {
             let ev = evidence(facts.doc, sent, m.start, m.end, "operatesIn.named-place");
             out.push(relation(&m.entity, RelationKind::OperatesIn, &place, None, None, ev));
         }
@@ -254,13 +303,12 @@ fn is_body(m: &Ment, facts: &DocFacts<'_>) -> bool {
 
 /// A sentence that names a meeting body next to a meeting word sets the
 /// article's current meeting (and its date) for later presentations and lists.
-fn update_meeting(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, carry: &mut Carry) {
+fn update_meeting(facts: &DocFacts<'_>, sent: &Sent<'_>, carry: &mut Carry) {
     let text = facts.doc.text.as_str();
     let mut best: Option<(usize, &Ment)> = None;
     {
-        for (p, pe) in res.cues.meeting.matches(&text[sent.start..sent.end], false) {
-            let w_len = pe - p;
-            let abs = sent.start + p;
+        for (abs, pe) in facts.cues.meeting.matches(text, sent.start, sent.end, false) {
+            let w_len = pe - abs;
             // The most specific body wins (a working party over the Council
             // that holds it), then the nearest.
             for m in sent.ms.iter().filter(|m| is_body(m, facts)) {
@@ -368,11 +416,17 @@ fn rule_hits(
     // The lower-cased sentence is only needed by rules with `needs_words`.
     let lower = OnceCell::new();
     let mut hits: Vec<Hit<'_>> = Vec::new();
-    for m in res.trigger_ac.find_overlapping_iter(s_text) {
-        let t = &res.triggers[m.pattern().as_usize()];
-        let (a, b) = (sent.start + m.start(), sent.start + m.end());
+    // The document's trigger occurrences that lie inside the sentence, in the
+    // order a search of the sentence alone would report them.
+    let from = facts.triggers.partition_point(|t| t.1 <= sent.start);
+    let to = facts.triggers.partition_point(|t| t.1 <= sent.end).max(from);
+    for &(a, b, p) in &facts.triggers[from..to] {
+        if a < sent.start {
+            continue;
+        }
+        let t = &res.triggers[p];
         // Triggers that start with punctuation ("’s", "-funded") attach to the word before.
-        let attached = s_text[m.start()..].chars().next().is_some_and(|c| !c.is_alphanumeric());
+        let attached = text[a..].chars().next().is_some_and(|c| !c.is_alphanumeric());
         if !attached && !boundary_before(text, a) || !t.prefix && !boundary_after(text, b) {
             continue;
         }
@@ -387,7 +441,7 @@ fn rule_hits(
         }
         hits.push(Hit { rule: &res.rules[t.rule], rule_index: t.rule, start: a, end: b });
     }
-    let money_sentence = res.cues.money.any(s_text, false)
+    let money_sentence = facts.cues.money.any(text, sent.start, sent.end, false)
         || within(&facts.amounts, sent.start, sent.end).iter().any(|x| x.end <= sent.end);
     let mut out: Vec<Relation> = Vec::new();
     // Rules are tried in file order; once one has produced a relation of a kind
@@ -412,7 +466,7 @@ fn rule_hits(
         {
             continue;
         }
-        if negated(text, res, sent, h.start, h.end) {
+        if negated(facts, res, sent, h.start, h.end) {
             continue;
         }
         let mut subjects = find_args(facts, res, sent, carry, &h, &rule.subject, true, None);
@@ -555,7 +609,8 @@ fn is_eu_side(m: &Ment) -> bool {
 /// Hypothetical, negated or cancelled statements: cues in the few words
 /// before the trigger (same clause) or after it (same clause, or a following
 /// "but …" clause).
-fn negated(text: &str, res: &Resources, sent: &Sent<'_>, a: usize, b: usize) -> bool {
+fn negated(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, a: usize, b: usize) -> bool {
+    let text = facts.doc.text.as_str();
     let ci = sent.clauses.index(a);
     let (cs, ce) = sent.clauses.span(ci);
     let window = res.lexicon.hypothetical_window;
@@ -566,20 +621,19 @@ fn negated(text: &str, res: &Resources, sent: &Sent<'_>, a: usize, b: usize) -> 
     let from = before_toks.len().saturating_sub(window);
     if let Some(first) = before_toks.get(from) {
         // Case matters: "in May 2025" is a month, "may" a modal.
-        let hay = &text[first.start..a];
         let at_start = first.start == sent.start;
-        if res.cues.hypothetical.any(hay, at_start) {
+        if facts.cues.hypothetical.any(text, first.start, a, at_start) {
             return true;
         }
     }
     // After the trigger: its own clause and the later clauses of the sentence,
     // except relative clauses ("…, which had stalled, resumed …" is not cancelled).
-    if res.cues.cancel_after.any(&text[b..ce.max(b)], false) {
+    if facts.cues.cancel_after.any(text, b, ce.max(b), false) {
         return true;
     }
     (ci + 1..sent.clauses.starts.len()).filter(|&k| !sent.clauses.has_antecedent(k)).any(|k| {
         let (ns, ne) = sent.clauses.span(k);
-        res.cues.cancel_after.any(&text[ns..ne], false)
+        facts.cues.cancel_after.any(text, ns, ne, false)
     })
 }
 
@@ -1529,7 +1583,7 @@ fn money_relations(
 ) {
     let text = facts.doc.text.as_str();
     // An amount is itself a money word; prices and fees are not funding.
-    if res.cues.money_exclude.any(&text[sent.start..sent.end], false) {
+    if facts.cues.money_exclude.any(text, sent.start, sent.end, false) {
         return;
     }
     let recipient_ok = |m: &Ment| {
@@ -1569,7 +1623,7 @@ fn money_relations(
     let amounts = within(&facts.amounts, sent.start, sent.end);
     for a in amounts.iter().filter(|a| a.end <= sent.end) {
         let ci = sent.clauses.index(a.start);
-        if negated(text, res, sent, a.start, a.end) {
+        if negated(facts, res, sent, a.start, a.end) {
             continue;
         }
         // Recipients: right of the amount in its clause (and list continuations).

@@ -334,11 +334,15 @@ pub(crate) struct Rule {
     pub(crate) needs_words: Vec<String>,
 }
 
-/// A word list compiled into one automaton, for "does this text hold one of
-/// these words" tests at word boundaries.
+/// A word list for "does this text hold one of these words" tests at word
+/// boundaries. Its words are searched by the document [`Scanner`].
 #[derive(Debug, Clone)]
 pub(crate) struct CueSet {
-    ac: AhoCorasick,
+    /// The searched forms, in pattern order.
+    pats: Vec<String>,
+    /// Whether a form counts only as written (the scanner ignores ASCII case,
+    /// so these are checked on each occurrence).
+    case_sensitive: bool,
     /// Per pattern: whether it is a prefix (`fund*`: any word ending).
     prefix: Vec<bool>,
     /// Per pattern: whether it is the capitalised form of a lower-case cue,
@@ -347,9 +351,9 @@ pub(crate) struct CueSet {
 }
 
 impl CueSet {
-    /// Compiles `list`. Case-sensitive sets match the cue as written (so "may"
+    /// Reads `list`. Case-sensitive sets match the cue as written (so "may"
     /// does not match the month "May") plus its capitalised form at the start.
-    fn new(list: &[String], case_sensitive: bool) -> Result<CueSet, aho_corasick::BuildError> {
+    fn new(list: &[String], case_sensitive: bool) -> CueSet {
         let mut pats = Vec::new();
         let mut prefix = Vec::new();
         let mut capital = Vec::new();
@@ -374,43 +378,182 @@ impl CueSet {
                 capital.push(true);
             }
         }
-        let ac = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(!case_sensitive)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&pats)?;
-        Ok(CueSet { ac, prefix, capital })
+        CueSet { pats, case_sensitive, prefix, capital }
     }
 
-    /// Word-bounded matches in `hay` as byte ranges; capitalised forms of
-    /// case-sensitive cues only at offset 0 when `start_ok`.
-    pub(crate) fn matches<'h>(
-        &'h self,
-        hay: &'h str,
+    /// Whether `slice`, found case-insensitively for pattern `i`, counts.
+    fn case_ok(&self, slice: &str, i: usize) -> bool {
+        !self.case_sensitive || self.pats.get(i).is_some_and(|p| p == slice)
+    }
+
+    /// The occurrences of this set among a document's scan hits.
+    pub(crate) fn hits(&self, hits: Hits) -> CueHits<'_> {
+        CueHits { set: self, hits }
+    }
+}
+
+/// The occurrences of one [`CueSet`] in a document, found by the one
+/// [`Scanner`] pass over the whole text, so that the many per-clause
+/// questions the relation rules ask ("is there a hypothetical cue in these
+/// words?") cost a binary search instead of a new search each.
+///
+/// Answers are the same as a search of the span's own text: an overlapping
+/// search reports every occurrence of every cue, so the occurrences inside a
+/// span are exactly those a search of the span alone would report, in the
+/// same order (by end, then longest first), and the word-boundary tests
+/// treat the span's edges as word boundaries.
+#[derive(Debug)]
+pub(crate) struct CueHits<'s> {
+    set: &'s CueSet,
+    /// `(start, end, cue)` in the automaton's report order: ends never decrease.
+    hits: Hits,
+}
+
+impl CueHits<'_> {
+    /// Word-bounded cue occurrences inside `text[lo..hi]` as absolute byte
+    /// ranges; capitalised forms of case-sensitive cues only at `lo` when
+    /// `start_ok`. `text` must be the text the hits were scanned from.
+    pub(crate) fn matches<'a>(
+        &'a self,
+        text: &'a str,
+        lo: usize,
+        hi: usize,
         start_ok: bool,
-    ) -> impl Iterator<Item = (usize, usize)> + 'h {
-        self.ac.find_overlapping_iter(hay).filter_map(move |m| {
-            let i = m.pattern().as_usize();
-            let (a, b) = (m.start(), m.end());
-            let before = hay[..a].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-            let after =
-                self.prefix[i] || hay[b..].chars().next().is_none_or(|c| !c.is_alphanumeric());
-            let cap_ok = !self.capital[i] || (start_ok && a == 0);
+    ) -> impl Iterator<Item = (usize, usize)> + 'a {
+        // Occurrences end after `lo` (cues are never empty) and by `hi`.
+        let from = self.hits.partition_point(|h| h.1 <= lo);
+        let to = self.hits.partition_point(|h| h.1 <= hi).max(from);
+        self.hits[from..to].iter().filter_map(move |&(a, b, i)| {
+            if a < lo {
+                return None;
+            }
+            let before =
+                a == lo || text[..a].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let after = self.set.prefix.get(i).copied().unwrap_or(false)
+                || b == hi
+                || text[b..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            let cap_ok =
+                !self.set.capital.get(i).copied().unwrap_or(false) || (start_ok && a == lo);
             (before && after && cap_ok).then_some((a, b))
         })
     }
 
-    /// Whether `hay` holds one of the cues.
-    pub(crate) fn any(&self, hay: &str, start_ok: bool) -> bool {
-        // Most searched spans hold no cue at all: a plain first-match search
-        // (prefilter-accelerated, no overlapping-state bookkeeping) settles
-        // those; only spans with some raw match pay for the overlapping
-        // search that checks word boundaries on every candidate.
-        if self.ac.find(hay).is_none() {
-            return false;
-        }
-        self.matches(hay, start_ok).next().is_some()
+    /// Whether `text[lo..hi]` holds one of the cues.
+    pub(crate) fn any(&self, text: &str, lo: usize, hi: usize, start_ok: bool) -> bool {
+        self.matches(text, lo, hi, start_ok).next().is_some()
     }
+}
+
+/// Raw pattern occurrences `(start, end, index in its list)` in a document, in
+/// the automaton's report order (ends never decrease), word boundaries not
+/// yet checked.
+pub(crate) type Hits = Vec<(usize, usize, usize)>;
+
+/// The lists the document scanner searches for at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ScanList {
+    Gazetteer,
+    Role,
+    Trigger,
+    Hypothetical,
+    CancelAfter,
+    Money,
+    MoneyExclude,
+    Meeting,
+}
+
+/// One automaton over every phrase list that is searched for in the whole
+/// text of each document: gazetteer surfaces, role titles, rule triggers and
+/// the cue-word lists. One pass over a document finds them all, where one
+/// automaton per list would walk the text once per list.
+///
+/// The automaton matches ASCII case-insensitively, as every list but the
+/// hypothetical cues does; those are checked against their written form.
+/// An overlapping search reports every occurrence of every pattern, and the
+/// occurrences of one list come out in the order a search for that list
+/// alone would report them (by end, then longest first), so splitting the
+/// hits by list changes nothing downstream.
+#[derive(Debug, Clone)]
+pub(crate) struct Scanner {
+    ac: AhoCorasick,
+    /// Per automaton pattern: its list and its index there.
+    origin: Vec<(ScanList, usize)>,
+}
+
+/// What one pass of the [`Scanner`] found in a document, split by list.
+#[derive(Debug, Default)]
+pub(crate) struct DocScan {
+    pub(crate) gazetteer: Hits,
+    pub(crate) role: Hits,
+    pub(crate) trigger: Hits,
+    pub(crate) hypothetical: Hits,
+    pub(crate) cancel_after: Hits,
+    pub(crate) money: Hits,
+    pub(crate) money_exclude: Hits,
+    pub(crate) meeting: Hits,
+}
+
+impl Resources {
+    /// Finds every phrase of every scanned list in `text`, in one pass.
+    pub(crate) fn scan(&self, text: &str) -> DocScan {
+        let mut out = DocScan::default();
+        for m in self.scanner.ac.find_overlapping_iter(text) {
+            let Some(&(list, i)) = self.scanner.origin.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            let hit = (m.start(), m.end(), i);
+            let dest = match list {
+                ScanList::Gazetteer => &mut out.gazetteer,
+                ScanList::Role => &mut out.role,
+                ScanList::Trigger => &mut out.trigger,
+                ScanList::Hypothetical => {
+                    if !self.cues.hypothetical.case_ok(&text[m.start()..m.end()], i) {
+                        continue;
+                    }
+                    &mut out.hypothetical
+                }
+                ScanList::CancelAfter => &mut out.cancel_after,
+                ScanList::Money => &mut out.money,
+                ScanList::MoneyExclude => &mut out.money_exclude,
+                ScanList::Meeting => &mut out.meeting,
+            };
+            dest.push(hit);
+        }
+        out
+    }
+}
+
+/// Builds the document scanner over the lists, in this order.
+fn scanner(
+    surfaces: &[String],
+    roles: &[String],
+    triggers: &[String],
+    cues: &Cues,
+) -> Result<Scanner, aho_corasick::BuildError> {
+    let mut texts: Vec<&str> = Vec::new();
+    let mut origin = Vec::new();
+    let lists: [(ScanList, Vec<&str>); 8] = [
+        (ScanList::Gazetteer, surfaces.iter().map(String::as_str).collect()),
+        (ScanList::Role, roles.iter().map(String::as_str).collect()),
+        (ScanList::Trigger, triggers.iter().map(String::as_str).collect()),
+        (ScanList::Hypothetical, cues.hypothetical.pats.iter().map(String::as_str).collect()),
+        (ScanList::CancelAfter, cues.cancel_after.pats.iter().map(String::as_str).collect()),
+        (ScanList::Money, cues.money.pats.iter().map(String::as_str).collect()),
+        (ScanList::MoneyExclude, cues.money_exclude.pats.iter().map(String::as_str).collect()),
+        (ScanList::Meeting, cues.meeting.pats.iter().map(String::as_str).collect()),
+    ];
+    for (list, pats) in lists {
+        for (i, p) in pats.into_iter().enumerate() {
+            texts.push(p);
+            origin.push((list, i));
+        }
+    }
+    let ac = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(&texts)?;
+    Ok(Scanner { ac, origin })
 }
 
 /// The lexicon's word lists, compiled once.
@@ -424,14 +567,14 @@ pub(crate) struct Cues {
 }
 
 impl Cues {
-    fn new(lx: &Lexicon) -> Result<Cues, aho_corasick::BuildError> {
-        Ok(Cues {
-            hypothetical: CueSet::new(&lx.hypothetical, true)?,
-            cancel_after: CueSet::new(&lx.cancel_after, false)?,
-            money: CueSet::new(&lx.money_words, false)?,
-            money_exclude: CueSet::new(&lx.money_exclude, false)?,
-            meeting: CueSet::new(&lx.meeting_words, false)?,
-        })
+    fn new(lx: &Lexicon) -> Cues {
+        Cues {
+            hypothetical: CueSet::new(&lx.hypothetical, true),
+            cancel_after: CueSet::new(&lx.cancel_after, false),
+            money: CueSet::new(&lx.money_words, false),
+            money_exclude: CueSet::new(&lx.money_exclude, false),
+            meeting: CueSet::new(&lx.meeting_words, false),
+        }
     }
 }
 
@@ -453,13 +596,10 @@ pub struct Resources {
     pub(crate) entries: Vec<Entry>,
     pub(crate) by_id: HashMap<EntityId, usize>,
     pub(crate) surfaces: Vec<Surface>,
-    pub(crate) gazetteer_ac: AhoCorasick,
     pub(crate) lexicon: Lexicon,
     pub(crate) rules: Vec<Rule>,
     pub(crate) triggers: Vec<Trigger>,
-    pub(crate) trigger_ac: AhoCorasick,
-    /// Role titles: automaton over every title, pattern index → role index.
-    pub(crate) role_ac: AhoCorasick,
+    /// Role titles: scanned title index → role index.
     pub(crate) role_of_pattern: Vec<usize>,
     /// Cue words: automaton, pattern index → entity type.
     pub(crate) cue_ac: AhoCorasick,
@@ -468,6 +608,8 @@ pub struct Resources {
     pub(crate) eu: Option<usize>,
     /// Compiled word lists.
     pub(crate) cues: Cues,
+    /// The automaton over every list searched in whole documents.
+    pub(crate) scanner: Scanner,
     /// Demonym → entry, for exact lookups of single words.
     pub(crate) demonyms: HashMap<String, usize>,
     /// Every gazetteer surface string, for "is this a known name" tests.
@@ -553,17 +695,15 @@ impl Resources {
             entries: Vec::new(),
             by_id: HashMap::new(),
             surfaces: Vec::new(),
-            gazetteer_ac: empty_ac(),
             lexicon: Lexicon::default(),
             rules: Vec::new(),
             triggers: Vec::new(),
-            trigger_ac: empty_ac(),
-            role_ac: empty_ac(),
             role_of_pattern: Vec::new(),
             cue_ac: empty_ac(),
             cue_kinds: Vec::new(),
             eu: None,
-            cues: Cues::new(&Lexicon::default()).expect("empty word lists build"),
+            cues: Cues::new(&Lexicon::default()),
+            scanner: Scanner { ac: empty_ac(), origin: Vec::new() },
             demonyms: HashMap::new(),
             surface_set: std::collections::HashSet::new(),
         }
@@ -992,8 +1132,6 @@ fn build(
         .filter(|s| s.kind == SurfaceKind::Demonym)
         .map(|s| (s.text.clone(), s.entry))
         .collect();
-    let gazetteer_ac = ci(&surface_texts)?;
-    let trigger_ac = ci(&trigger_texts)?;
     let mut role_texts = Vec::new();
     let mut role_of_pattern = Vec::new();
     for (i, r) in lexicon.role.iter().enumerate() {
@@ -1002,7 +1140,6 @@ fn build(
             role_of_pattern.push(i);
         }
     }
-    let role_ac = ci(&role_texts)?;
     let mut cue_texts = Vec::new();
     let mut cue_kinds = Vec::new();
     for c in &lexicon.cue {
@@ -1023,10 +1160,13 @@ fn build(
     }
     let cue_ac = ci(&cue_texts)?;
     let eu = b.by_id.get(&EntityId::from_name("European Union")).copied();
-    let cues = Cues::new(&lexicon).map_err(|e| ResourceError::Parse {
-        path: PathBuf::from("ontology/patterns.toml"),
-        line: 1,
-        message: format!("cannot build word-list automaton: {e}"),
+    let cues = Cues::new(&lexicon);
+    let scanner = scanner(&surface_texts, &role_texts, &trigger_texts, &cues).map_err(|e| {
+        ResourceError::Parse {
+            path: PathBuf::from("ontology"),
+            line: 1,
+            message: format!("cannot build automaton: {e}"),
+        }
     })?;
     tracing::debug!(
         entities = b.entries.len(),
@@ -1039,17 +1179,15 @@ fn build(
             entries: b.entries,
             by_id: b.by_id,
             surfaces: b.surfaces,
-            gazetteer_ac,
             lexicon,
             rules,
             triggers,
-            trigger_ac,
-            role_ac,
             role_of_pattern,
             cue_ac,
             cue_kinds,
             eu,
             cues,
+            scanner,
             demonyms,
             surface_set,
         },
