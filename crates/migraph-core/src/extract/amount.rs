@@ -88,19 +88,30 @@ pub fn find_amounts(text: &str) -> Vec<AmountMatch> {
     let bytes = text.as_bytes();
     let mut idx = 0;
     while let Some(&b) = bytes.get(idx) {
-        // ASCII bytes are their own characters; only the rest are decoded.
-        let (c, width) = if b.is_ascii() {
-            (char::from(b), 1)
+        // ASCII bytes (nearly all of a text) are classified by a table; only
+        // the rest are decoded.
+        let (c, width, alnum) = if b.is_ascii() {
+            let class = ASCII_CLASS[usize::from(b)];
+            let after_alnum = prev_alnum;
+            prev_alnum = class & ALNUM != 0;
+            // Most bytes can open no amount: skip them without a `char`.
+            if class & START == 0 && (class & WORD_START == 0 || after_alnum) {
+                idx += 1;
+                continue;
+            }
+            (char::from(b), 1, after_alnum)
         } else {
             match text.get(idx..).and_then(|r| r.chars().next()) {
-                Some(c) => (c, c.len_utf8()),
+                Some(c) => {
+                    let after_alnum = prev_alnum;
+                    prev_alnum = c.is_alphanumeric();
+                    (c, c.len_utf8(), after_alnum)
+                }
                 None => break,
             }
         };
-        let after_alnum = prev_alnum;
-        prev_alnum = c.is_alphanumeric();
         if idx >= next
-            && may_start(c, after_alnum)
+            && may_start(c, alnum)
             && let Some((end, money)) = match_at(text, idx)
         {
             tracing::trace!(start = idx, end, %money, "amount");
@@ -111,6 +122,39 @@ pub fn find_amounts(text: &str) -> Vec<AmountMatch> {
     }
     found
 }
+
+/// [`ASCII_CLASS`] bit: a letter or digit.
+const ALNUM: u8 = 1;
+/// [`ASCII_CLASS`] bit: may open an amount anywhere (a digit, `$`).
+const START: u8 = 2;
+/// [`ASCII_CLASS`] bit: may open an amount at the start of a word (the
+/// letters [`may_start`] accepts there).
+const WORD_START: u8 = 4;
+
+/// Per ASCII byte: [`ALNUM`], [`START`] and [`WORD_START`] bits, the same
+/// answers as [`may_start`] and `char::is_alphanumeric` give for it.
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        let mut class = 0;
+        if c.is_ascii_alphanumeric() {
+            class |= ALNUM;
+        }
+        if c.is_ascii_digit() || c == b'$' {
+            class |= START;
+        }
+        if c.is_ascii_uppercase()
+            || matches!(c, b'a' | b'e' | b'f' | b'h' | b'n' | b'o' | b's' | b't')
+        {
+            class |= WORD_START;
+        }
+        t[b] = class;
+        b += 1;
+    }
+    t
+};
 
 /// Parses one amount expression (surrounding whitespace allowed), such as
 /// `€1.2bn` or `46 million EUR`; `None` when `s` is not exactly one amount.
@@ -209,10 +253,11 @@ fn match_at(text: &str, start: usize) -> Option<(usize, Money)> {
     let prev = text.get(..start).and_then(|s| s.chars().next_back());
     if let Some((code, after_currency)) = prefix_currency(text, start, prev) {
         let num_start = skip_gaps(text, after_currency);
-        let (amount, end) = quantity(text, num_start)?;
+        let (number, mult, end) = quantity(text, num_start)?;
         if next_char(text, end).is_some_and(char::is_alphanumeric) {
             return None;
         }
+        let amount = number.value(mult)?;
         return Some((end, Money { amount, currency: code.to_owned() }));
     }
     if prev.is_some_and(char::is_alphanumeric) {
@@ -224,8 +269,9 @@ fn match_at(text: &str, start: usize) -> Option<(usize, Money)> {
     if !rest.starts_with(|c: char| c.is_ascii_digit()) || follows_number(text, start) {
         return None;
     }
-    let (amount, after_number) = quantity(text, start)?;
+    let (number, mult, after_number) = quantity(text, start)?;
     let (code, end) = suffix_currency(text, after_number)?;
+    let amount = number.value(mult)?;
     Some((end, Money { amount, currency: code.to_owned() }))
 }
 
@@ -234,7 +280,8 @@ fn match_at(text: &str, start: usize) -> Option<(usize, Money)> {
 fn worded_amount(text: &str, start: usize) -> Option<(usize, Money)> {
     let rest = text.get(start..)?;
     // The number words start with one of these letters, in either case.
-    if !rest.starts_with(|c: char| "aefhnostAEFHNOST".contains(c)) {
+    let first = rest.as_bytes().first()?.to_ascii_lowercase();
+    if !matches!(first, b'a' | b'e' | b'f' | b'h' | b'n' | b'o' | b's' | b't') {
         return None;
     }
     // Every number word's first word is followed by a gap: a cheap test on
@@ -242,6 +289,16 @@ fn worded_amount(text: &str, start: usize) -> Option<(usize, Money)> {
     // the case-insensitive comparisons below.
     let run = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
     if run > NUMBER_WORD_MAX_RUN || !rest[run..].starts_with(is_gap) {
+        return None;
+    }
+    // And the next word is "a" (of "half a") or a scale word written in
+    // full (`thousand`, `million`, `billion`, `trillion`).
+    let next = skip_gaps(text, start + run);
+    let opens_next = text
+        .as_bytes()
+        .get(next)
+        .is_some_and(|b| matches!(b.to_ascii_lowercase(), b'a' | b't' | b'm' | b'b'));
+    if !opens_next {
         return None;
     }
     let head = &rest.as_bytes()[..run];
@@ -302,7 +359,13 @@ fn prefix_currency(text: &str, start: usize, prev: Option<char>) -> Option<(&'st
     if rest.as_bytes().first().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
         return None;
     }
-    for (symbol, code) in PREFIXES {
+    // Every symbol opens with `$`, a non-ASCII sign or one of the letters
+    // `U`, `A`, `C`: other openings need not try them.
+    let symbol_start = rest
+        .as_bytes()
+        .first()
+        .is_some_and(|&b| !b.is_ascii() || matches!(b, b'$' | b'U' | b'A' | b'C'));
+    for (symbol, code) in PREFIXES.iter().filter(|_| symbol_start) {
         if !rest.starts_with(symbol) {
             continue;
         }
@@ -323,6 +386,10 @@ fn prefix_currency(text: &str, start: usize, prev: Option<char>) -> Option<(&'st
     if !rest.starts_with(|c: char| c.is_ascii_uppercase()) {
         return None;
     }
+    // Codes are three upper-case letters.
+    if !rest.as_bytes().get(..3).is_some_and(|h| h.iter().all(u8::is_ascii_uppercase)) {
+        return None;
+    }
     let code = CODES.iter().find(|code| rest.starts_with(*code))?;
     let end = start + code.len();
     if next_char(text, end).is_some_and(char::is_alphanumeric) {
@@ -339,6 +406,10 @@ fn suffix_currency(text: &str, pos: usize) -> Option<(&'static str, usize)> {
     if rest.starts_with('€') {
         return Some(("EUR", at + '€'.len_utf8()));
     }
+    // Currency words and codes open with an ASCII letter.
+    if !rest.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
     let (code, len) = SUFFIX_WORDS
         .iter()
         .find_map(|(word, code)| strip_prefix_ignore_case(rest, word).map(|_| (*code, word.len())))
@@ -350,19 +421,22 @@ fn suffix_currency(text: &str, pos: usize) -> Option<(&'static str, usize)> {
     Some((code, end))
 }
 
-/// A number, an optional range tail and an optional scale word at `pos`; returns
-/// the whole amount in units and the end of the text read.
-fn quantity(text: &str, pos: usize) -> Option<(u64, usize)> {
+/// A number, an optional range tail and an optional scale word at `pos`;
+/// returns the number, its multiplier and the end of the text read. The value
+/// ([`Number::value`]) is left to the caller, to compute once the rest of the
+/// amount (its currency) is there.
+fn quantity(text: &str, pos: usize) -> Option<(Number<'_>, u64, usize)> {
     let number = read_number(text, pos)?;
     if let Some((mult, end)) = scale_word(text, number.end, false) {
-        return Some((number.value(mult)?, end));
+        return Some((number, mult, end));
     }
     if let Some(upper) = range_tail(text, number.end)
         && let Some((mult, end)) = scale_word(text, upper.end, false)
     {
-        return Some((number.value(mult)?, end));
+        return Some((number, mult, end));
     }
-    Some((number.value(1)?, number.end))
+    let end = number.end;
+    Some((number, 1, end))
 }
 
 /// The second number of a range (`-15`, `–15`, ` to €15`) right after a number.
@@ -397,7 +471,12 @@ fn scale_word(text: &str, pos: usize, words_only: bool) -> Option<(u64, usize)> 
         }
         let candidates = [(attached, pos, true), (spaced, spaced_at, may_space && spaced_at > pos)];
         for (rest, at, allowed) in candidates {
-            if !allowed {
+            // Scale words open with `t`, `b`, `m` or `k`, in either case.
+            let opens = rest
+                .as_bytes()
+                .first()
+                .is_some_and(|b| matches!(b.to_ascii_lowercase(), b't' | b'b' | b'm' | b'k'));
+            if !allowed || !opens {
                 continue;
             }
             let Some(after) = strip_prefix_ignore_case(rest, word) else { continue };
@@ -560,6 +639,15 @@ mod tests {
             assert!(run <= NUMBER_WORD_MAX_RUN, "{word}");
             assert!(word[run..].is_empty() || word[run..].starts_with(is_gap), "{word}");
             assert!(may_start(word.chars().next().unwrap_or(' '), false), "{word}");
+        }
+        // The word after the number word's first word opens with `a` ("half
+        // a") or with a full scale word's initial.
+        for (word, _) in NUMBER_WORDS {
+            let second = word.split(' ').nth(1).unwrap_or("million");
+            assert!(matches!(second.as_bytes()[0], b'a' | b't' | b'm' | b'b'), "{word}");
+        }
+        for (scale, _, _, _) in SCALES.iter().filter(|s| s.0.len() >= 4) {
+            assert!(matches!(scale.as_bytes()[0], b't' | b'm' | b'b'), "{scale}");
         }
         assert_eq!(parse_amount("Half a billion euros"), Some(money(500_000_000, "EUR")));
         assert_eq!(parse_amount("seven million dollars"), Some(money(7_000_000, "USD")));
