@@ -309,6 +309,20 @@ fn is_starter(lower: &[u8]) -> bool {
     )
 }
 
+/// Room for the longest word [`lower_word`] is asked to compare.
+const WORD_BUF: usize = 16;
+
+/// `word` in ASCII lower case, copied into `buf` so that comparing it with
+/// the date vocabulary allocates nothing; `""` (which no vocabulary word is)
+/// when it does not fit.
+fn lower_word<'b>(word: &str, buf: &'b mut [u8; WORD_BUF]) -> &'b str {
+    let Some(lower) = buf.get_mut(..word.len()) else { return "" };
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    // ASCII case changes keep UTF-8 valid.
+    std::str::from_utf8(lower).unwrap_or("")
+}
+
 /// Whether a date expression may start at `tok`: a number, or a word of
 /// [`is_starter`] in any ASCII case. Every rule of [`Scan::expr`] looks at its
 /// first token this way, so skipping other tokens changes no result.
@@ -871,7 +885,8 @@ impl Scan<'_> {
         if t.kind != Kind::Word {
             return None;
         }
-        let shift = match t.text.to_ascii_lowercase().as_str() {
+        let mut buf = [0u8; WORD_BUF];
+        let shift = match lower_word(t.text, &mut buf) {
             "today" => return Some((idx + 1, full_day(doc)?)),
             "yesterday" => return Some((idx + 1, add_days(full_day(doc)?, -1)?)),
             "tomorrow" => return Some((idx + 1, add_days(full_day(doc)?, 1)?)),
@@ -885,7 +900,8 @@ impl Scan<'_> {
         if unit.kind != Kind::Word {
             return None;
         }
-        match unit.text.to_ascii_lowercase().as_str() {
+        let mut buf = [0u8; WORD_BUF];
+        match lower_word(unit.text, &mut buf) {
             "year" => Some((n + 1, IsoDate::year(doc.year + i32::try_from(shift).ok()?))),
             "month" => {
                 let total = i64::from(doc.year) * 12 + i64::from(doc.month?) - 1 + shift;
@@ -935,9 +951,10 @@ impl Scan<'_> {
         if t.kind != Kind::Word {
             return None;
         }
-        let word = t.text.to_ascii_lowercase();
+        let mut buf = [0u8; WORD_BUF];
+        let word = lower_word(t.text, &mut buf);
         let after_word = start + 1;
-        let inner = match word.as_str() {
+        let inner = match word {
             "mid" | "end" | "early" | "late" | "earlier" | "later"
                 if self.is_punct(after_word, &['-']) =>
             {
