@@ -1442,7 +1442,7 @@ fn pick_date(
             continue;
         }
         if let Some(d) = in_clause(k).first() {
-            if sent.clauses.lead[k].ends_with("ed") {
+            if sent.clauses.leads_with_participle(k) {
                 aside = aside.or(Some(d.value));
                 continue;
             }

@@ -117,8 +117,9 @@ pub(crate) fn possessive_gap(text: &str, a: usize, b: usize) -> bool {
 pub(crate) struct Clauses {
     /// Start offsets of the clauses (the sentence start first).
     pub(crate) starts: Vec<usize>,
-    /// For each clause: its first word, lower-cased (for "which", "though"…).
-    pub(crate) lead: Vec<String>,
+    /// For each clause: what its first word is (a relative or contrast word,
+    /// a past participle), read once here so that the rules ask cheaply.
+    lead: Vec<u8>,
     /// For each clause: whether a hard break (`;`, `:`, dash, parenthesis) opens it.
     pub(crate) hard: Vec<bool>,
     /// End of the sentence.
@@ -129,6 +130,35 @@ pub(crate) struct Clauses {
 pub(crate) const RELATIVE: &[&str] = &["which", "who", "whose", "whom", "where", "when"];
 /// Words that open a contrasting clause.
 pub(crate) const CONTRAST: &[&str] = &["though", "although", "but", "while", "whereas", "however"];
+
+/// Clause lead classes, as bits of [`Clauses::lead`].
+const LEAD_RELATIVE: u8 = 1;
+const LEAD_ANTECEDENT: u8 = 2;
+const LEAD_CONTRAST: u8 = 4;
+const LEAD_ED: u8 = 8;
+
+/// The classes of a clause's first word, compared ignoring case. The word
+/// lists are ASCII, and the only non-ASCII letter that lower-cases to an
+/// ASCII one is the Kelvin sign (to "k", in none of them), so an ASCII
+/// case-insensitive comparison answers as lower-casing the word would.
+fn lead_class(word: &str) -> u8 {
+    let is = |w: &&str| w.eq_ignore_ascii_case(word);
+    let mut class = 0;
+    if RELATIVE.iter().any(is) {
+        class |= LEAD_RELATIVE;
+    }
+    if ["which", "who", "that"].iter().any(is) {
+        class |= LEAD_ANTECEDENT;
+    }
+    if CONTRAST.iter().any(is) {
+        class |= LEAD_CONTRAST;
+    }
+    let b = word.as_bytes();
+    if b.len() >= 2 && b[b.len() - 2..].eq_ignore_ascii_case(b"ed") {
+        class |= LEAD_ED;
+    }
+    class
+}
 
 impl Clauses {
     /// Splits a sentence `[start, end)` of `text` at commas, semicolons, colons,
@@ -167,11 +197,11 @@ impl Clauses {
             .enumerate()
             .map(|(k, &st)| {
                 let stop = starts.get(k + 1).copied().unwrap_or(end);
-                text[st..stop]
+                let word = text[st..stop]
                     .split(|c: char| !c.is_alphanumeric())
                     .find(|w| !w.is_empty())
-                    .unwrap_or("")
-                    .to_lowercase()
+                    .unwrap_or("");
+                lead_class(word)
             })
             .collect();
         Clauses { starts, lead, hard, end }
@@ -192,20 +222,29 @@ impl Clauses {
         (s, e)
     }
 
+    fn lead_is(&self, i: usize, class: u8) -> bool {
+        self.lead.get(i).is_some_and(|&l| l & class != 0)
+    }
+
     /// Whether clause `i` is a relative clause ("which …", "who …").
     pub(crate) fn is_relative(&self, i: usize) -> bool {
-        RELATIVE.contains(&self.lead[i].as_str())
+        self.lead_is(i, LEAD_RELATIVE)
     }
 
     /// Whether clause `i` is a relative clause about a thing or person named just
     /// before it ("…, which provides …"), whose antecedent is its subject.
     pub(crate) fn has_antecedent(&self, i: usize) -> bool {
-        matches!(self.lead[i].as_str(), "which" | "who" | "that")
+        self.lead_is(i, LEAD_ANTECEDENT)
     }
 
     /// Whether clause `i` opens a contrast ("though …", "but …").
     pub(crate) fn is_contrast(&self, i: usize) -> bool {
-        CONTRAST.contains(&self.lead[i].as_str())
+        self.lead_is(i, LEAD_CONTRAST)
+    }
+
+    /// Whether clause `i` opens with a word ending in "ed" (", resumed in …").
+    pub(crate) fn leads_with_participle(&self, i: usize) -> bool {
+        self.lead_is(i, LEAD_ED)
     }
 
     /// The end of clause `i` together with the list continuations that follow it
@@ -264,8 +303,10 @@ mod tests {
     fn clauses_split_at_dashes_but_not_inner_hyphens() {
         let t = "Aid—cut – EU-funded - done /// (later), x→y";
         let c = Clauses::new(t, 0, t.len());
-        let leads: Vec<&str> = c.lead.iter().map(String::as_str).collect();
-        assert_eq!(leads, ["aid", "cut", "eu", "done", "", "later", "", "x"]);
+        // "cut", "eu", "done", "", "later", "", "x" after "aid": only "done"
+        // is a participle.
+        let ed: Vec<bool> = (0..c.starts.len()).map(|k| c.leads_with_participle(k)).collect();
+        assert_eq!(ed, [false, false, false, true, false, false, false, false]);
         assert_eq!(c.hard, [true, true, true, true, true, false, false, false]);
     }
 }
