@@ -13,7 +13,7 @@
 //! This module does not build relations (it only records the `memberOf` facts
 //! that role titles state).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::resources::{CaseRule, DocScan, Hits, Resources, RoleSpec, SurfaceKind};
 use super::text::{Tok, boundary_after, boundary_before, possessive_gap, tokens};
@@ -1297,14 +1297,14 @@ impl Ctx<'_> {
         // Each entity's name and aliases, lower-cased once per document and
         // joined by NUL (which no noun holds, so a noun found in the joined
         // text is found in one of the names).
-        let mut names_lc: HashMap<&EntityId, String> = HashMap::new();
+        let mut names_lc: HashMap<&EntityId, String> = HashMap::default();
         for noun in ANAPHORS {
             // A noun the text never writes cannot be anaphoric.
             if !lower.contains(noun) {
                 continue;
             }
             // Mentions (in text order) whose entity's name or alias holds the noun.
-            let mut holds: HashMap<&EntityId, bool> = HashMap::new();
+            let mut holds: HashMap<&EntityId, bool> = HashMap::default();
             let antecedents: Vec<&Ment> = base
                 .iter()
                 .filter(|m| {

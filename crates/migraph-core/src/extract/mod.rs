@@ -13,7 +13,7 @@
 //! per-relation explanation ([`explain`]) live here too, so the CLI and the
 //! measuring example share them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::hash_map::Entry;
 use std::io::{self, Write};
 
@@ -110,7 +110,7 @@ pub fn extract(doc: &Document, res: &Resources) -> Extraction {
 fn dedup(rels: Vec<Relation>) -> Vec<Relation> {
     let mut order: Vec<Relation> = Vec::new();
     let mut index: HashMap<(String, EntityId, crate::model::RelationKind, EntityId), usize> =
-        HashMap::new();
+        HashMap::default();
     let mut sorted = rels;
     sorted.sort_by_key(|r| (r.evidence.quote_start, r.evidence.quote_end));
     for r in sorted {

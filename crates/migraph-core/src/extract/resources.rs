@@ -6,7 +6,7 @@
 //! bad lines as [`Diagnostic`]s (file + line) while keeping the good ones, and
 //! compiles the Aho-Corasick automata once. It must not look at documents.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -613,7 +613,7 @@ pub struct Resources {
     /// Demonym → entry, for exact lookups of single words.
     pub(crate) demonyms: HashMap<String, usize>,
     /// Every gazetteer surface string, for "is this a known name" tests.
-    pub(crate) surface_set: std::collections::HashSet<String>,
+    pub(crate) surface_set: FxHashSet<String>,
 }
 
 /// A file handed to the loader: its name (for diagnostics) and its text.
@@ -693,7 +693,7 @@ impl Resources {
         let empty_ac = || AhoCorasick::new(Vec::<&str>::new()).expect("empty automaton builds");
         Resources {
             entries: Vec::new(),
-            by_id: HashMap::new(),
+            by_id: HashMap::default(),
             surfaces: Vec::new(),
             lexicon: Lexicon::default(),
             rules: Vec::new(),
@@ -704,8 +704,8 @@ impl Resources {
             eu: None,
             cues: Cues::new(&Lexicon::default()),
             scanner: Scanner { ac: empty_ac(), origin: Vec::new() },
-            demonyms: HashMap::new(),
-            surface_set: std::collections::HashSet::new(),
+            demonyms: HashMap::default(),
+            surface_set: FxHashSet::default(),
         }
     }
 
