@@ -1075,8 +1075,9 @@ pub(super) fn quantity_gap(gap: &str) -> bool {
     };
     // Words like "of" or "to" are only allowed as part of a count ("up to 40",
     // "dozens of"), so a gap must name a count to be skipped.
-    words.iter().any(|w| is_count(w))
-        && words.iter().all(|w| is_count(w) || QUANTITY_WORDS.contains(&w.to_lowercase().as_str()))
+    // Every word allowed first: most gaps fail on their first word.
+    words.iter().all(|w| is_count(w) || QUANTITY_WORDS.contains(&w.to_lowercase().as_str()))
+        && words.iter().any(|w| is_count(w))
 }
 
 /// Number words a count of people may be written with.

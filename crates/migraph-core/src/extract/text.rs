@@ -167,28 +167,29 @@ impl Clauses {
         let mut starts = vec![start];
         let mut hard = vec![true];
         let s = &text[start..end];
-        let iter = s.char_indices().peekable();
-        for (i, c) in iter {
-            let abs = start + i;
-            let is_break = match c {
-                ',' | ';' | ':' | '(' | ')' | '—' => true,
-                '–' => true,
-                '-' => {
-                    // A spaced hyphen works as a dash (" - "); inner hyphens do not.
-                    let before = s[..i].ends_with(' ');
-                    let after = s[i + 1..].starts_with(' ');
-                    before && after
+        let bytes = s.as_bytes();
+        // Every break is an ASCII character or a dash (U+2013, U+2014, whose
+        // UTF-8 forms are E2 80 93 and E2 80 94): a byte scan finds them
+        // without decoding the other characters.
+        for (i, &b) in bytes.iter().enumerate() {
+            let (is_break, width, comma_like) = match b {
+                b',' | b'(' | b')' => (true, 1, true),
+                b';' | b':' => (true, 1, false),
+                // A spaced hyphen works as a dash (" - "); inner hyphens do not.
+                b'-' => {
+                    (i > 0 && bytes[i - 1] == b' ' && bytes.get(i + 1) == Some(&b' '), 1, false)
                 }
-                '/' => s[i..].starts_with("///"),
-                _ => false,
+                b'/' => (bytes[i..].starts_with(b"///"), 1, false),
+                0xE2 => (matches!(bytes.get(i + 1..i + 3), Some([0x80, 0x93 | 0x94])), 3, false),
+                _ => (false, 1, false),
             };
             if is_break {
-                let next = abs + c.len_utf8();
+                let next = start + i + width;
                 if next < end {
                     starts.push(next);
                     // Commas and parentheses separate list items and asides that
                     // an object may still follow; the rest end the clause.
-                    hard.push(!matches!(c, ',' | '(' | ')'));
+                    hard.push(!comma_like);
                 }
             }
         }
