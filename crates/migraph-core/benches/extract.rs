@@ -6,6 +6,10 @@
 //! names by a fixed-seed generator, so every run reads the same text.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The allocator of the `migraph` binary, so that the numbers are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Instant;
 
 use migraph_core::extract::{Resources, extract};
