@@ -130,7 +130,7 @@ use std::str::FromStr;
 
 use crate::model::{IsoDate, KnowledgeGraph, UnknownName};
 // Node ids are the store's entity IRIs: one IRI scheme, owned by `model::vocab`.
-use crate::model::vocab::{ENTITY_NS as ENTITY_BASE, entity_iri, percent_encode};
+use crate::model::vocab::{ENTITY_NS as ENTITY_BASE, entity_iri};
 
 pub use self::csv::{write_edges_csv, write_nodes_csv};
 pub use self::dot::write_dot;
