@@ -448,6 +448,16 @@ fn description(p: &Projection) -> String {
 /// `xsd:token`s, whose whitespace readers collapse anyway; doing it here keeps the four
 /// formats equal.
 fn clean_text(text: &str) -> String {
+    // Most text is printable ASCII with single inner spaces, which needs no change;
+    // checking that is much cheaper than rebuilding it char by char.
+    let bytes = text.as_bytes();
+    let plain = bytes.first().is_none_or(|b| *b != b' ')
+        && bytes.last().is_none_or(|b| *b != b' ')
+        && bytes.windows(2).all(|w| w != b"  ")
+        && bytes.iter().all(|b| (b' '..=b'~').contains(b));
+    if plain {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {
@@ -543,6 +553,9 @@ mod tests {
         assert_eq!(clean_text("  a\u{1}b\n\tc  \u{FFFF}d "), "a b c d");
         assert_eq!(clean_text("Altaï <&\"'>"), "Altaï <&\"'>");
         assert_eq!(clean_text("\u{0}"), "");
+        assert_eq!(clean_text(" plain  ascii "), "plain ascii");
+        assert_eq!(clean_text("plain ascii"), "plain ascii");
+        assert_eq!(clean_text("a\u{7f}b"), "a b");
     }
 
     #[test]

@@ -225,6 +225,14 @@ impl EdgeData {
 
     /// Aggregates statements (non-empty, in canonical order) into one edge.
     fn aggregate(id: String, relation: RelationKind, statements: &[&Relation]) -> EdgeData {
+        match statements {
+            [one] => EdgeData::single(id, relation, one),
+            many => EdgeData::aggregate_many(id, relation, many),
+        }
+    }
+
+    /// [`EdgeData::aggregate`] of any number of statements.
+    fn aggregate_many(id: String, relation: RelationKind, statements: &[&Relation]) -> EdgeData {
         let mut amount_eur: Option<u64> = None;
         let mut other: BTreeMap<String, u64> = BTreeMap::new();
         let mut currencies = BTreeSet::new();
@@ -276,6 +284,43 @@ impl EdgeData {
             evidence: statements.first().map(|r| clean_text(&r.evidence.quote)).unwrap_or_default(),
             rules: rules.into_iter().collect(),
             spells: merge_spells(spells),
+        }
+    }
+}
+
+impl EdgeData {
+    /// [`EdgeData::aggregate`] of one statement, without the sets and maps that
+    /// several statements need; most edges of large graphs have one statement.
+    fn single(id: String, relation: RelationKind, r: &Relation) -> EdgeData {
+        let mut amount_eur = None;
+        let mut other_amounts = Vec::new();
+        let mut currencies = Vec::new();
+        if let Some(money) = &r.money {
+            let currency = clean_text(&money.currency);
+            if currency == "EUR" {
+                amount_eur = Some(money.amount);
+            } else {
+                other_amounts.push(Money { amount: money.amount, currency: currency.clone() });
+            }
+            currencies.push(currency);
+        }
+        EdgeData {
+            id,
+            relation,
+            weight: 1,
+            amount_eur,
+            other_amounts,
+            currencies,
+            first_date: r.when.as_ref().and_then(When::start),
+            last_date: r.when.as_ref().and_then(When::end),
+            sources: vec![clean_text(&r.evidence.doc)],
+            evidence: clean_text(&r.evidence.quote),
+            rules: vec![clean_text(&r.evidence.rule)],
+            spells: r
+                .when
+                .as_ref()
+                .map(|when| merge_spells(vec![Spell::of(when)]))
+                .unwrap_or_default(),
         }
     }
 }
@@ -836,6 +881,27 @@ mod tests {
         assert_eq!(p.edge_count(), 3);
         assert_eq!(p.diagnostics.len(), 1);
         assert!(p.diagnostics[0].message.contains("nowhere"));
+    }
+
+    #[test]
+    fn edge_single_matches_general_aggregation() {
+        let money = |amount, currency: &str| Some(Money { amount, currency: currency.into() });
+        let whens = [
+            None,
+            at("2024-05"),
+            Some(When::Since { date: IsoDate::year(2023) }),
+            Some(When::Until { date: IsoDate::month(2022, 2) }),
+            Some(When::Between { start: IsoDate::year(2027), end: IsoDate::year(2025) }),
+        ];
+        for (n, when) in whens.into_iter().enumerate() {
+            for m in [None, money(5, "EUR"), money(7, " US\nD ")] {
+                let mut r = rel("Alpha", RelationKind::Funds, "Beta", "d\t1", n, when);
+                r.money = m;
+                r.evidence.quote = "  a  quote\u{1} ".into();
+                let single = EdgeData::single("e".into(), r.kind, &r);
+                assert_eq!(single, EdgeData::aggregate_many("e".into(), r.kind, &[&r]));
+            }
+        }
     }
 
     #[test]
