@@ -45,14 +45,35 @@ pub(super) fn write_u64(out: &mut impl Write, mut value: u64) -> io::Result<()> 
     out.write_all(&digits[at..])
 }
 
-/// Writes `text` with the bytes that `escape` selects replaced by entities.
+/// Which bytes to escape: bit 0 in attribute values, bit 1 in text nodes.
+const ESCAPE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    table[b'<' as usize] = 3;
+    table[b'>' as usize] = 3;
+    table[b'&' as usize] = 3;
+    table[b'\'' as usize] = 3;
+    table[b'"' as usize] = 3;
+    table[b'\r' as usize] = 3;
+    table[b'\n' as usize] = 1;
+    table[b'\t' as usize] = 1;
+    table
+};
+
+/// [`ESCAPE`] bit of attribute values.
+const IN_ATTRIBUTE: u8 = 1;
+
+/// [`ESCAPE`] bit of text nodes.
+const IN_TEXT: u8 = 2;
+
+/// Writes `text` with the bytes whose [`ESCAPE`] entry has bit `mask` replaced by
+/// entities.
 ///
 /// Only ASCII bytes are ever replaced, so slicing between them keeps UTF-8 intact.
-fn write_escaped(out: &mut impl Write, text: &str, escape: fn(u8) -> bool) -> io::Result<()> {
+fn write_escaped(out: &mut impl Write, text: &str, mask: u8) -> io::Result<()> {
     let bytes = text.as_bytes();
     let mut from = 0;
     for (at, &b) in bytes.iter().enumerate() {
-        if !escape(b) {
+        if ESCAPE[usize::from(b)] & mask == 0 {
             continue;
         }
         out.write_all(&bytes[from..at])?;
@@ -70,16 +91,6 @@ fn write_escaped(out: &mut impl Write, text: &str, escape: fn(u8) -> bool) -> io
         from = at + 1;
     }
     out.write_all(&bytes[from..])
-}
-
-/// The bytes escaped in attribute values.
-fn in_attribute(b: u8) -> bool {
-    matches!(b, b'<' | b'>' | b'&' | b'\'' | b'"' | b'\r' | b'\n' | b'\t')
-}
-
-/// The bytes escaped in text nodes.
-fn in_text(b: u8) -> bool {
-    matches!(b, b'<' | b'>' | b'&' | b'\'' | b'"' | b'\r')
 }
 
 impl<W: Write> Xml<W> {
@@ -114,7 +125,7 @@ impl<W: Write> Xml<W> {
     /// Adds an attribute to the open tag, escaping the value.
     pub(super) fn attr(&mut self, name: &str, value: &str) -> io::Result<()> {
         self.attr_name(name)?;
-        write_escaped(&mut self.out, value, in_attribute)?;
+        write_escaped(&mut self.out, value, IN_ATTRIBUTE)?;
         self.out.write_all(b"\"")
     }
 
@@ -135,7 +146,7 @@ impl<W: Write> Xml<W> {
     /// Adds an attribute holding a [`Value`].
     pub(super) fn attr_value(&mut self, name: &str, value: &Value<'_>) -> io::Result<()> {
         self.attr_name(name)?;
-        self.value(value, in_attribute)?;
+        self.value(value, IN_ATTRIBUTE)?;
         self.out.write_all(b"\"")
     }
 
@@ -145,8 +156,8 @@ impl<W: Write> Xml<W> {
         self.out.write_all(b"=\"")
     }
 
-    /// Writes a value, escaping text with `escape`.
-    fn value(&mut self, value: &Value<'_>, escape: fn(u8) -> bool) -> io::Result<()> {
+    /// Writes a value, escaping text with the [`ESCAPE`] bit `escape`.
+    fn value(&mut self, value: &Value<'_>, escape: u8) -> io::Result<()> {
         match value {
             Value::Str(s) => write_escaped(&mut self.out, s, escape),
             Value::Owned(s) => write_escaped(&mut self.out, s, escape),
@@ -204,7 +215,7 @@ impl<W: Write> Xml<W> {
         value: &Value<'_>,
     ) -> io::Result<()> {
         self.start(name, attrs)?;
-        self.value(value, in_text)?;
+        self.value(value, IN_TEXT)?;
         self.after_text = true;
         self.end(name)
     }
