@@ -1,9 +1,12 @@
 //! Node metrics over petgraph graphs: degree, weighted degree, PageRank, weakly
 //! connected components and Louvain communities.
 //!
-//! Every function is deterministic: it visits nodes in index order, uses no random
-//! numbers and no hash-map iteration order, so the same graph built in the same order
-//! gives the same numbers (and the same bytes in exports). Results are dense vectors
+//! Every function is deterministic: it visits nodes in index order (Louvain from a
+//! queue seeded in index order), uses no random numbers and no hash maps, so the same
+//! graph built in the same order gives the same numbers (and the same bytes in
+//! exports). PageRank and Louvain work on compressed sparse rows (offsets into flat
+//! `u32` neighbour and `f64` weight arrays) so that large graphs take linear memory
+//! and scan memory in order. Results are dense vectors
 //! aligned with `graph.node_indices()`, which skips the holes a `StableGraph` may have.
 //! The module computes; it does not filter graphs or format numbers.
 
@@ -514,9 +517,12 @@ pub const LOUVAIN_MAX_VISITS: usize = 1000;
 
 /// Communities by the Louvain method (Blondel et al., 2008), deterministic variant.
 ///
-/// Edge direction is ignored and parallel edges add up. Each level moves nodes, in
-/// index order, to the neighbouring community with the largest modularity gain
-/// (resolution 1), staying put on ties, until no node moves; then the communities
+/// Edge direction is ignored and parallel edges add up. Each level holds its graph
+/// in compressed sparse rows and moves nodes to the neighbouring community with the
+/// largest modularity gain (resolution 1), staying put on ties and otherwise taking
+/// the community met first in neighbour order. Nodes are visited from a queue that
+/// starts in index order and takes back the neighbours of every node that moved
+/// (Leiden's fast local moving), until the queue is empty; then the communities
 /// become the nodes of the next level. It stops when a level moves nothing.
 ///
 /// # Arguments
@@ -529,8 +535,9 @@ pub const LOUVAIN_MAX_VISITS: usize = 1000;
 /// their own.
 ///
 /// # Complexity
-/// O(p·|E|) per level for p passes over the nodes, with few levels in practice
-/// (O(|E| log |V|) overall on sparse graphs).
+/// O(v·d) per level for v node visits of average degree d (v is a small multiple of
+/// |V| in practice) plus O(|E| log d) to build each level's rows; a few levels.
+/// Memory is O(|V| + |E|).
 ///
 /// # Example
 /// ```
@@ -636,6 +643,119 @@ mod tests {
     fn louvain_without_edges_gives_singletons() {
         let g = graph(3, &[]);
         assert_eq!(louvain(&g, |w| *w), vec![0, 1, 2]);
+    }
+
+    /// A small deterministic generator for test graphs.
+    fn lcg(state: &mut u64) -> usize {
+        *state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (*state >> 33) as usize
+    }
+
+    fn random_edges(n: usize, m: usize, seed: u64) -> Vec<(usize, usize)> {
+        let mut state = seed;
+        (0..m).map(|_| (lcg(&mut state) % n, lcg(&mut state) % n)).collect()
+    }
+
+    /// PageRank by the textbook dense formula, for comparison.
+    fn dense_pagerank(n: usize, links: &[(usize, usize, f64)], d: f64) -> Vec<f64> {
+        let mut out = vec![0.0; n];
+        for &(s, _, w) in links {
+            out[s] += w;
+        }
+        let mut rank = vec![1.0 / n as f64; n];
+        for _ in 0..1000 {
+            let dangling: f64 = (0..n).filter(|&i| out[i] == 0.0).map(|i| rank[i]).sum();
+            let mut next = vec![(1.0 - d) / n as f64 + d * dangling / n as f64; n];
+            for &(s, t, w) in links {
+                next[t] += d * rank[s] * w / out[s];
+            }
+            rank = next;
+        }
+        rank
+    }
+
+    #[test]
+    fn pagerank_sums_to_one_and_matches_dense_formula() {
+        let mut g = StableDiGraph::new();
+        let nodes: Vec<_> = (0..40).map(|_| g.add_node(())).collect();
+        let mut links = Vec::new();
+        for (i, &(a, b)) in random_edges(40, 120, 7).iter().enumerate() {
+            // Node 39 gets no out-link, so that dangling rank is covered.
+            if a == 39 {
+                continue;
+            }
+            // Every third edge symmetric, weights 1 to 4.
+            let link = Link { weight: (1 + i % 4) as f64, symmetric: i % 3 == 0 && b != 39 };
+            g.add_edge(nodes[a], nodes[b], link);
+            links.push((a, b, link.weight));
+            if link.symmetric && a != b {
+                links.push((b, a, link.weight));
+            }
+        }
+        assert!(links.iter().any(|l| l.1 == 39) && links.iter().all(|l| l.0 != 39));
+        let rank = pagerank(&g, 0.85, |l| *l);
+        assert!((rank.iter().sum::<f64>() - 1.0).abs() < 1e-12, "{}", rank.iter().sum::<f64>());
+        let expected = dense_pagerank(40, &links, 0.85);
+        for (i, (r, e)) in rank.iter().zip(&expected).enumerate() {
+            assert!((r - e).abs() < 1e-10, "node {i}: {r} vs {e}");
+        }
+    }
+
+    #[test]
+    fn louvain_finds_ring_of_cliques_whatever_the_edge_order() {
+        // Six 5-cliques in a ring, each joined to the next by one edge.
+        let mut edges = Vec::new();
+        for c in 0..6 {
+            for a in 0..5 {
+                for b in a + 1..5 {
+                    edges.push((5 * c + a, 5 * c + b));
+                }
+            }
+            edges.push((5 * c + 4, (5 * c + 5) % 30));
+        }
+        let expected: Vec<usize> = {
+            let found = louvain(&graph(30, &edges), |w| *w);
+            // Members of one clique share a community, and cliques differ.
+            for c in 0..6 {
+                assert!(found[5 * c..5 * c + 5].iter().all(|x| *x == found[5 * c]), "{found:?}");
+            }
+            let mut ids: Vec<_> = (0..6).map(|c| found[5 * c]).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            assert_eq!(ids.len(), 6, "{found:?}");
+            found
+        };
+        // Reversed and reoriented edges give the same numbering: rows are sorted.
+        let reversed: Vec<_> = edges.iter().rev().map(|&(a, b)| (b, a)).collect();
+        assert_eq!(louvain(&graph(30, &reversed), |w| *w), expected);
+    }
+
+    #[test]
+    fn louvain_is_deterministic_on_random_graph() {
+        let g = graph(300, &random_edges(300, 1200, 11));
+        let first = louvain(&g, |w| *w);
+        assert_eq!(louvain(&g, |w| *w), first);
+        // A sparse random graph splits into several communities, numbered by size.
+        let n_communities = first.iter().max().map_or(0, |c| c + 1);
+        assert!(n_communities > 3, "{n_communities}");
+        let size = |c: usize| first.iter().filter(|x| **x == c).count();
+        assert!((1..n_communities).all(|c| size(c - 1) >= size(c)));
+    }
+
+    #[test]
+    fn level_merges_parallel_edges_and_keeps_self_loops_apart() {
+        let level = Level::from_edges(3, &[(2, 0, 1.0), (0, 2, 2.0), (1, 1, 4.0), (0, 1, 0.5)]);
+        assert_eq!(level.row(0).collect::<Vec<_>>(), [(1, 0.5), (2, 3.0)]);
+        assert_eq!(level.row(1).collect::<Vec<_>>(), [(0, 0.5)]);
+        assert_eq!(level.row(2).collect::<Vec<_>>(), [(0, 3.0)]);
+        assert_eq!(level.self_loop, [0.0, 4.0, 0.0]);
+        assert_eq!(level.strengths(), [3.5, 8.5, 3.0]);
+    }
+
+    #[test]
+    fn number_by_size_orders_by_size_then_first_member() {
+        assert_eq!(number_by_size(&[4, 4, 1, 1, 2, 4]), [0, 0, 1, 1, 2, 0]);
+        assert_eq!(number_by_size(&[]), Vec::<usize>::new());
     }
 
     #[test]
