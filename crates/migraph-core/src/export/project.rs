@@ -231,6 +231,41 @@ impl EdgeData {
         }
     }
 
+    /// [`EdgeData::aggregate`] of one statement, without the sets and maps that
+    /// several statements need; most edges of large graphs have one statement.
+    fn single(id: String, relation: RelationKind, r: &Relation) -> EdgeData {
+        let mut amount_eur = None;
+        let mut other_amounts = Vec::new();
+        let mut currencies = Vec::new();
+        if let Some(money) = &r.money {
+            let currency = clean_text(&money.currency);
+            if currency == "EUR" {
+                amount_eur = Some(money.amount);
+            } else {
+                other_amounts.push(Money { amount: money.amount, currency: currency.clone() });
+            }
+            currencies.push(currency);
+        }
+        EdgeData {
+            id,
+            relation,
+            weight: 1,
+            amount_eur,
+            other_amounts,
+            currencies,
+            first_date: r.when.as_ref().and_then(When::start),
+            last_date: r.when.as_ref().and_then(When::end),
+            sources: vec![clean_text(&r.evidence.doc)],
+            evidence: clean_text(&r.evidence.quote),
+            rules: vec![clean_text(&r.evidence.rule)],
+            spells: r
+                .when
+                .as_ref()
+                .map(|when| merge_spells(vec![Spell::of(when)]))
+                .unwrap_or_default(),
+        }
+    }
+
     /// [`EdgeData::aggregate`] of any number of statements.
     fn aggregate_many(id: String, relation: RelationKind, statements: &[&Relation]) -> EdgeData {
         let mut amount_eur: Option<u64> = None;
@@ -284,43 +319,6 @@ impl EdgeData {
             evidence: statements.first().map(|r| clean_text(&r.evidence.quote)).unwrap_or_default(),
             rules: rules.into_iter().collect(),
             spells: merge_spells(spells),
-        }
-    }
-}
-
-impl EdgeData {
-    /// [`EdgeData::aggregate`] of one statement, without the sets and maps that
-    /// several statements need; most edges of large graphs have one statement.
-    fn single(id: String, relation: RelationKind, r: &Relation) -> EdgeData {
-        let mut amount_eur = None;
-        let mut other_amounts = Vec::new();
-        let mut currencies = Vec::new();
-        if let Some(money) = &r.money {
-            let currency = clean_text(&money.currency);
-            if currency == "EUR" {
-                amount_eur = Some(money.amount);
-            } else {
-                other_amounts.push(Money { amount: money.amount, currency: currency.clone() });
-            }
-            currencies.push(currency);
-        }
-        EdgeData {
-            id,
-            relation,
-            weight: 1,
-            amount_eur,
-            other_amounts,
-            currencies,
-            first_date: r.when.as_ref().and_then(When::start),
-            last_date: r.when.as_ref().and_then(When::end),
-            sources: vec![clean_text(&r.evidence.doc)],
-            evidence: clean_text(&r.evidence.quote),
-            rules: vec![clean_text(&r.evidence.rule)],
-            spells: r
-                .when
-                .as_ref()
-                .map(|when| merge_spells(vec![Spell::of(when)]))
-                .unwrap_or_default(),
         }
     }
 }
@@ -561,7 +559,7 @@ pub fn project(graph: &KnowledgeGraph, view: &ViewOptions) -> Result<Projection,
             continue;
         };
         // The node IRIs end in the encoded slugs that edge ids are made of.
-        let slug = |n: NodeIndex| g[n].iri.get(ENTITY_BASE.len()..).unwrap_or_default().to_owned();
+        let slug = |n: NodeIndex| g[n].iri.get(ENTITY_BASE.len()..).unwrap_or_default();
         let kind = group.kind;
         let id = format!("e:{}:{kind}:{}", slug(si), slug(oi));
         statements.clear();
