@@ -3,14 +3,18 @@
 
 Builds a MultiDiGraph of N_ENTITIES nodes and N_STATEMENTS edges with attributes like
 migraph's (type, pagerank, community on nodes; relation, weight, evidence, dates on
-edges) and times networkx.write_gexf into memory, best of three. Compare with
-`cargo bench -p migraph-core --bench export -- N_ENTITIES N_STATEMENTS`.
+edges), generated with the same degree skew as the Rust benchmark, and times
+networkx.write_gexf into memory (wall clock and process CPU time), best of RUNS
+(default 3). It prints a human line and a
+`RESULT key=value ...` line that `cargo bench -p migraph-core --bench export` parses;
+peak_rss_bytes is the peak resident set of this process (graph plus writing).
 
-Usage: python3 tests/py/bench_networkx_gexf.py [N_ENTITIES] [N_STATEMENTS]
+Usage: python3 tests/py/bench_networkx_gexf.py [N_ENTITIES] [N_STATEMENTS] [--runs RUNS]
 """
 
 import io
 import random
+import resource
 import sys
 import time
 
@@ -46,22 +50,44 @@ def generate(n_entities, n_statements):
     return g
 
 
-def main(argv):
-    sizes = [int(a) for a in argv[1:3]]
+def parse_args(argv):
+    runs = 3
+    sizes = []
+    args = iter(argv[1:])
+    for arg in args:
+        if arg == "--runs":
+            runs = max(1, int(next(args, "1")))
+        else:
+            sizes.append(int(arg))
     n_entities = sizes[0] if sizes else 10_000
     n_statements = sizes[1] if len(sizes) > 1 else 50_000
+    return n_entities, n_statements, runs
+
+
+def main(argv):
+    n_entities, n_statements, runs = parse_args(argv)
+    start = time.perf_counter()
     g = generate(n_entities, n_statements)
+    build = time.perf_counter() - start
     best = float("inf")
+    best_cpu = float("inf")
     size = 0
-    for _ in range(3):
+    for _ in range(runs):
         out = io.BytesIO()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         nx.write_gexf(g, out, version="1.2draft")
         best = min(best, time.perf_counter() - start)
+        best_cpu = min(best_cpu, time.process_time() - start_cpu)
         size = out.tell()
+        del out
     mb = size / 1e6
-    print(f"networkx write_gexf: {n_entities} nodes, {n_statements} edges: "
-          f"{mb:.2f} MB in {best * 1e3:.1f} ms = {mb / best:.1f} MB/s")
+    # ru_maxrss is in kilobytes on Linux.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(f"networkx write_gexf: {n_entities} nodes, {n_statements} edges (graph built in "
+          f"{build:.1f} s): {mb:.2f} MB in {best * 1e3:.1f} ms ({best_cpu * 1e3:.1f} ms CPU) = "
+          f"{mb / best:.1f} MB/s, peak {peak / 1e6:.0f} MB")
+    print(f"RESULT write_seconds={best:.3f} write_cpu_seconds={best_cpu:.3f} bytes={size} "
+          f"peak_rss_bytes={peak}")
     return 0
 
 

@@ -13,8 +13,8 @@ use std::io::Write;
 use super::palette::{color_of, node_size};
 use super::xml::Xml;
 use super::{
-    AttrType, EDGE_ATTRS, ExportError, NODE_ATTRS, Projection, Spell, description, edge_values,
-    node_values,
+    AttrType, EDGE_ATTRS, ExportError, NODE_ATTRS, Projection, Spell, Value, description,
+    edge_values, node_values,
 };
 
 /// How edge directions are written.
@@ -92,10 +92,14 @@ fn write(p: &Projection, w: impl Write, edge_types: EdgeTypes) -> std::io::Resul
         attvalues(&mut x, NODE_ATTRS.iter().map(|a| a.name).zip(node_values(node)))?;
         spells(&mut x, &node.spells)?;
         let c = color_of(node.kind);
-        let (r, g, b) = (c.r.to_string(), c.g.to_string(), c.b.to_string());
-        x.empty("viz:color", &[("r", &r), ("g", &g), ("b", &b)])?;
-        let size = super::fixed(node_size(node.metrics.weighted_degree), 6);
-        x.empty("viz:size", &[("value", &size)])?;
+        x.open("viz:color")?;
+        x.attr_u64("r", c.r.into())?;
+        x.attr_u64("g", c.g.into())?;
+        x.attr_u64("b", c.b.into())?;
+        x.close_empty()?;
+        x.open("viz:size")?;
+        x.attr_value("value", &Value::Fixed(node_size(node.metrics.weighted_degree), 6))?;
+        x.close_empty()?;
         x.end("node")?;
     }
     x.end("nodes")?;
@@ -103,19 +107,17 @@ fn write(p: &Projection, w: impl Write, edge_types: EdgeTypes) -> std::io::Resul
     let n_edges = p.edge_count().to_string();
     x.start("edges", &[("count", &n_edges)])?;
     for (source, target, edge) in p.edges() {
-        let weight = edge.weight.to_string();
-        let mut attrs = vec![
-            ("id", edge.id.as_str()),
-            ("source", source.iri.as_str()),
-            ("target", target.iri.as_str()),
-            ("label", edge.relation.as_str()),
-            ("kind", edge.relation.as_str()),
-            ("weight", weight.as_str()),
-        ];
+        x.open("edge")?;
+        x.attr("id", &edge.id)?;
+        x.attr("source", &source.iri)?;
+        x.attr("target", &target.iri)?;
+        x.attr("label", edge.relation.as_str())?;
+        x.attr("kind", edge.relation.as_str())?;
+        x.attr_u64("weight", u64::try_from(edge.weight).unwrap_or(u64::MAX))?;
         if edge_types == EdgeTypes::Mixed && !edge.directed() {
-            attrs.push(("type", "undirected"));
+            x.attr("type", "undirected")?;
         }
-        x.start("edge", &attrs)?;
+        x.close_start()?;
         attvalues(&mut x, EDGE_ATTRS.iter().map(|a| a.name).zip(edge_values(edge)))?;
         spells(&mut x, &edge.spells)?;
         x.end("edge")?;
@@ -127,14 +129,17 @@ fn write(p: &Projection, w: impl Write, edge_types: EdgeTypes) -> std::io::Resul
 }
 
 /// Writes `<attvalues>` for the values that are present.
-fn attvalues<W: Write>(
+fn attvalues<'a, W: Write>(
     x: &mut Xml<W>,
-    values: impl Iterator<Item = (&'static str, Option<String>)>,
+    values: impl Iterator<Item = (&'static str, Option<Value<'a>>)>,
 ) -> std::io::Result<()> {
     x.start("attvalues", &[])?;
     for (name, value) in values {
         if let Some(value) = value {
-            x.empty("attvalue", &[("for", name), ("value", &value)])?;
+            x.open("attvalue")?;
+            x.attr("for", name)?;
+            x.attr_value("value", &value)?;
+            x.close_empty()?;
         }
     }
     x.end("attvalues")
@@ -147,15 +152,14 @@ fn spells<W: Write>(x: &mut Xml<W>, spells: &[Spell]) -> std::io::Result<()> {
     }
     x.start("spells", &[])?;
     for spell in spells {
-        let (start, end) = (spell.start_day(), spell.end_day());
-        let mut attrs = Vec::new();
-        if let Some(start) = &start {
-            attrs.push(("start", start.as_str()));
+        x.open("spell")?;
+        if let Some(start) = spell.start_day() {
+            x.attr_raw("start", start.as_bytes())?;
         }
-        if let Some(end) = &end {
-            attrs.push(("end", end.as_str()));
+        if let Some(end) = spell.end_day() {
+            x.attr_raw("end", end.as_bytes())?;
         }
-        x.empty("spell", &attrs)?;
+        x.close_empty()?;
     }
     x.end("spells")
 }

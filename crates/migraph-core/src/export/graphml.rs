@@ -14,8 +14,8 @@ use std::io::Write;
 use super::palette::{color_of, node_size};
 use super::xml::Xml;
 use super::{
-    AttrType, EDGE_ATTRS, ExportError, NODE_ATTRS, Projection, description, edge_values, fixed,
-    node_values,
+    AttrType, EDGE_ATTRS, ExportError, NODE_ATTRS, Projection, Value, description, edge_values,
+    node_values, uint,
 };
 
 const fn graphml_type(ty: AttrType) -> &'static str {
@@ -62,25 +62,28 @@ fn write(p: &Projection, w: impl Write) -> std::io::Result<()> {
     }
     x.start("graph", &[("id", "migraph"), ("edgedefault", "directed")])?;
     x.text_element("desc", &[], &description(p))?;
+    // Key ids are built once, not per node and edge.
+    let node_keys = NODE_ATTRS.map(|a| format!("n_{}", a.name));
+    let edge_keys = EDGE_ATTRS.map(|a| format!("e_{}", a.name));
     for node in p.nodes() {
         x.start("node", &[("id", &node.iri)])?;
-        data(&mut x, "n_label", &node.label)?;
-        for (a, value) in NODE_ATTRS.iter().zip(node_values(node)) {
+        data(&mut x, "n_label", &Value::Str(&node.label))?;
+        for (key, value) in node_keys.iter().zip(node_values(node)) {
             if let Some(value) = value {
-                data(&mut x, &format!("n_{}", a.name), &value)?;
+                data(&mut x, key, &value)?;
             }
         }
-        data(&mut x, "n_color", &color_of(node.kind).hex())?;
-        data(&mut x, "n_size", &fixed(node_size(node.metrics.weighted_degree), 6))?;
+        data(&mut x, "n_color", &Value::Owned(color_of(node.kind).hex()))?;
+        data(&mut x, "n_size", &Value::Fixed(node_size(node.metrics.weighted_degree), 6))?;
         x.end("node")?;
     }
     for (source, target, edge) in p.edges() {
         x.start("edge", &[("id", &edge.id), ("source", &source.iri), ("target", &target.iri)])?;
-        data(&mut x, "e_label", edge.relation.as_str())?;
-        data(&mut x, "e_weight", &edge.weight.to_string())?;
-        for (a, value) in EDGE_ATTRS.iter().zip(edge_values(edge)) {
+        data(&mut x, "e_label", &Value::Str(edge.relation.as_str()))?;
+        data(&mut x, "e_weight", &uint(edge.weight))?;
+        for (key, value) in edge_keys.iter().zip(edge_values(edge)) {
             if let Some(value) = value {
-                data(&mut x, &format!("e_{}", a.name), &value)?;
+                data(&mut x, key, &value)?;
             }
         }
         x.end("edge")?;
@@ -104,8 +107,8 @@ fn key<W: Write>(
     )
 }
 
-fn data<W: Write>(x: &mut Xml<W>, key: &str, value: &str) -> std::io::Result<()> {
-    x.text_element("data", &[("key", key)], value)
+fn data<W: Write>(x: &mut Xml<W>, key: &str, value: &Value<'_>) -> std::io::Result<()> {
+    x.text_value_element("data", &[("key", key)], value)
 }
 
 #[cfg(test)]

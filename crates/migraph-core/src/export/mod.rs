@@ -130,7 +130,7 @@ use std::str::FromStr;
 
 use crate::model::{IsoDate, KnowledgeGraph, UnknownName};
 // Node ids are the store's entity IRIs: one IRI scheme, owned by `model::vocab`.
-use crate::model::vocab::{ENTITY_NS as ENTITY_BASE, entity_iri, percent_encode};
+use crate::model::vocab::{ENTITY_NS as ENTITY_BASE, entity_iri};
 
 pub use self::csv::{write_edges_csv, write_nodes_csv};
 pub use self::dot::write_dot;
@@ -346,18 +346,42 @@ const NODE_ATTRS: [Attr; 8] = [
 /// 100 000 nodes.
 const PAGERANK_DECIMALS: usize = 8;
 
+/// One attribute value, borrowed where the projection already holds the text, so
+/// that writers format numbers and dates straight into their output.
+#[derive(Debug, Clone, PartialEq)]
+enum Value<'a> {
+    /// Text held by the projection.
+    Str(&'a str),
+    /// Text built for the output (joined lists).
+    Owned(String),
+    /// An unsigned integer.
+    UInt(u64),
+    /// A boolean, `true` or `false`.
+    Bool(bool),
+    /// A float with a fixed number of decimals (see [`write_fixed`]).
+    Fixed(f64, usize),
+    /// A date as stated (`2024`, `2024-05`, `2024-05-01`).
+    Date(IsoDate),
+}
+
+/// A `usize` as a [`Value::UInt`]; `usize` is at most 64 bits on every target Rust
+/// supports, so the conversion never saturates in practice.
+fn uint(n: usize) -> Value<'static> {
+    Value::UInt(u64::try_from(n).unwrap_or(u64::MAX))
+}
+
 /// The values of [`NODE_ATTRS`] for one node; `None` when the node has no value.
-fn node_values(n: &NodeData) -> [Option<String>; 8] {
+fn node_values(n: &NodeData) -> [Option<Value<'_>>; 8] {
     let m = &n.metrics;
     [
-        Some(n.kind.as_str().to_owned()),
-        n.wikidata.clone(),
-        n.iso3.clone(),
-        Some(m.degree.to_string()),
-        Some(m.weighted_degree.to_string()),
-        Some(fixed(m.pagerank, PAGERANK_DECIMALS)),
-        Some(m.component.to_string()),
-        Some(m.community.to_string()),
+        Some(Value::Str(n.kind.as_str())),
+        n.wikidata.as_deref().map(Value::Str),
+        n.iso3.as_deref().map(Value::Str),
+        Some(uint(m.degree)),
+        Some(uint(m.weighted_degree)),
+        Some(Value::Fixed(m.pagerank, PAGERANK_DECIMALS)),
+        Some(uint(m.component)),
+        Some(uint(m.community)),
     ]
 }
 
@@ -376,22 +400,33 @@ const EDGE_ATTRS: [Attr; 11] = [
     attr("rules", AttrType::String),
 ];
 
+/// A list joined with `sep`, borrowed when it has one item; `None` when empty.
+fn joined<'a>(items: &'a [String], sep: &str) -> Option<Value<'a>> {
+    match items {
+        [] => None,
+        [one] => Some(Value::Str(one)).filter(|_| !one.is_empty()),
+        many => Some(Value::Owned(many.join(sep))),
+    }
+}
+
 /// The values of [`EDGE_ATTRS`] for one edge; `None` when the edge has no value.
-fn edge_values(e: &EdgeData) -> [Option<String>; 11] {
-    let non_empty = |s: String| Some(s).filter(|s| !s.is_empty());
+fn edge_values(e: &EdgeData) -> [Option<Value<'_>>; 11] {
+    let amounts = (!e.other_amounts.is_empty()).then(|| {
+        Value::Owned(e.other_amounts.iter().map(|m| m.to_string()).collect::<Vec<_>>().join("; "))
+    });
     [
-        Some(e.relation.as_str().to_owned()),
-        Some(e.directed().to_string()),
+        Some(Value::Str(e.relation.as_str())),
+        Some(Value::Bool(e.directed())),
         // GEXF's long and GraphML's long are signed 64-bit; a larger total saturates.
-        e.amount_eur.map(|a| a.min(i64::MAX as u64).to_string()),
-        non_empty(e.other_amounts.iter().map(|m| m.to_string()).collect::<Vec<_>>().join("; ")),
-        non_empty(e.currencies.join(";")),
-        e.first_date.as_ref().map(IsoDate::to_string),
-        e.last_date.as_ref().map(IsoDate::to_string),
-        Some(e.sources.len().to_string()),
-        non_empty(e.evidence.clone()),
-        non_empty(e.sources.join(";")),
-        non_empty(e.rules.join(";")),
+        e.amount_eur.map(|a| Value::UInt(a.min(i64::MAX as u64))),
+        amounts,
+        joined(&e.currencies, ";"),
+        e.first_date.map(Value::Date),
+        e.last_date.map(Value::Date),
+        Some(uint(e.sources.len())),
+        Some(Value::Str(&e.evidence)).filter(|_| !e.evidence.is_empty()),
+        joined(&e.sources, ";"),
+        joined(&e.rules, ";"),
     ]
 }
 
@@ -413,6 +448,16 @@ fn description(p: &Projection) -> String {
 /// `xsd:token`s, whose whitespace readers collapse anyway; doing it here keeps the four
 /// formats equal.
 fn clean_text(text: &str) -> String {
+    // Most text is printable ASCII with single inner spaces, which needs no change;
+    // checking that is much cheaper than rebuilding it char by char.
+    let bytes = text.as_bytes();
+    let plain = bytes.first().is_none_or(|b| *b != b' ')
+        && bytes.last().is_none_or(|b| *b != b' ')
+        && bytes.windows(2).all(|w| w != b"  ")
+        && bytes.iter().all(|b| (b' '..=b'~').contains(b));
+    if plain {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {
@@ -432,7 +477,16 @@ fn clean_text(text: &str) -> String {
 /// Formats a float with a fixed number of decimals; NaN and infinities (which no
 /// metric should produce) are written as 0 so that every reader can parse the value.
 fn fixed(value: f64, decimals: usize) -> String {
-    if value.is_finite() { format!("{value:.decimals$}") } else { format!("{:.decimals$}", 0.0) }
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write_fixed(&mut out, value, decimals);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Writes a float as [`fixed`] does, without allocating.
+fn write_fixed(out: &mut impl Write, value: f64, decimals: usize) -> io::Result<()> {
+    let value = if value.is_finite() { value } else { 0.0 };
+    write!(out, "{value:.decimals$}")
 }
 
 /// A relation for the writers' unit tests: evidence with only a quote.
@@ -499,6 +553,9 @@ mod tests {
         assert_eq!(clean_text("  a\u{1}b\n\tc  \u{FFFF}d "), "a b c d");
         assert_eq!(clean_text("Altaï <&\"'>"), "Altaï <&\"'>");
         assert_eq!(clean_text("\u{0}"), "");
+        assert_eq!(clean_text(" plain  ascii "), "plain ascii");
+        assert_eq!(clean_text("plain ascii"), "plain ascii");
+        assert_eq!(clean_text("a\u{7f}b"), "a b");
     }
 
     #[test]

@@ -6,12 +6,12 @@
 //! in [`EntityId`] order and edges in (source, target, relation) order, which makes
 //! petgraph's index order the canonical output order.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
-use super::{ENTITY_BASE, ExportError, clean_text, entity_iri, metrics, percent_encode};
+use super::{ENTITY_BASE, ExportError, clean_text, entity_iri, metrics};
 use crate::diagnostic::Diagnostic;
 use crate::model::{
     Entity, EntityId, EntityKind, IsoDate, KnowledgeGraph, Money, Relation, RelationKind, When,
@@ -225,6 +225,49 @@ impl EdgeData {
 
     /// Aggregates statements (non-empty, in canonical order) into one edge.
     fn aggregate(id: String, relation: RelationKind, statements: &[&Relation]) -> EdgeData {
+        match statements {
+            [one] => EdgeData::single(id, relation, one),
+            many => EdgeData::aggregate_many(id, relation, many),
+        }
+    }
+
+    /// [`EdgeData::aggregate`] of one statement, without the sets and maps that
+    /// several statements need; most edges of large graphs have one statement.
+    fn single(id: String, relation: RelationKind, r: &Relation) -> EdgeData {
+        let mut amount_eur = None;
+        let mut other_amounts = Vec::new();
+        let mut currencies = Vec::new();
+        if let Some(money) = &r.money {
+            let currency = clean_text(&money.currency);
+            if currency == "EUR" {
+                amount_eur = Some(money.amount);
+            } else {
+                other_amounts.push(Money { amount: money.amount, currency: currency.clone() });
+            }
+            currencies.push(currency);
+        }
+        EdgeData {
+            id,
+            relation,
+            weight: 1,
+            amount_eur,
+            other_amounts,
+            currencies,
+            first_date: r.when.as_ref().and_then(When::start),
+            last_date: r.when.as_ref().and_then(When::end),
+            sources: vec![clean_text(&r.evidence.doc)],
+            evidence: clean_text(&r.evidence.quote),
+            rules: vec![clean_text(&r.evidence.rule)],
+            spells: r
+                .when
+                .as_ref()
+                .map(|when| merge_spells(vec![Spell::of(when)]))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// [`EdgeData::aggregate`] of any number of statements.
+    fn aggregate_many(id: String, relation: RelationKind, statements: &[&Relation]) -> EdgeData {
         let mut amount_eur: Option<u64> = None;
         let mut other: BTreeMap<String, u64> = BTreeMap::new();
         let mut currencies = BTreeSet::new();
@@ -352,8 +395,45 @@ fn resolve_entity(graph: &KnowledgeGraph, query: &str) -> Result<EntityId, Expor
     }
 }
 
-/// Statements grouped by (source, target, relation), each group in canonical order.
-type Groups<'g> = BTreeMap<(EntityId, EntityId, RelationKind), Vec<&'g Relation>>;
+/// A statement that passed the filters, keyed by its edge: entity numbers (symmetric
+/// relations with the smaller first), relation, and its index in the graph's
+/// relations.
+struct Keyed {
+    s: u32,
+    o: u32,
+    kind: RelationKind,
+    statement: u32,
+}
+
+/// The statements of one (source, target, relation): a range of the sorted [`Keyed`].
+struct Group {
+    s: u32,
+    o: u32,
+    kind: RelationKind,
+    statements: std::ops::Range<usize>,
+}
+
+/// A position as `u32`. Entity and relation counts stay far below 2^32 (a graph that
+/// large would not fit in memory as a [`KnowledgeGraph`]); petgraph's default
+/// indices are `u32` for the same reason.
+fn node32(pos: usize) -> u32 {
+    u32::try_from(pos).unwrap_or(u32::MAX)
+}
+
+/// The canonical order of statements within one edge: document, quote offsets, rule,
+/// then the rest of the evidence, the date and the money.
+fn statement_order(a: &Relation, b: &Relation) -> std::cmp::Ordering {
+    let (x, y) = (&a.evidence, &b.evidence);
+    (&x.doc, x.quote_start, x.quote_end, &x.rule, x, a.when, &a.money).cmp(&(
+        &y.doc,
+        y.quote_start,
+        y.quote_end,
+        &y.rule,
+        y,
+        b.when,
+        &b.money,
+    ))
+}
 
 /// Projects a knowledge graph through a view.
 ///
@@ -384,11 +464,17 @@ pub fn project(graph: &KnowledgeGraph, view: &ViewOptions) -> Result<Projection,
     let center = view.entity.as_deref().map(|q| resolve_entity(graph, q)).transpose()?;
     let mut diagnostics = Vec::new();
 
-    let mut groups: Groups<'_> = BTreeMap::new();
-    for r in &graph.relations {
-        let (Some(subject), Some(object)) =
-            (graph.entities.get(&r.subject), graph.entities.get(&r.object))
-        else {
+    // Entities get dense numbers in id order once, so grouping, filtering and the
+    // ego network compare integers; number order is id order, so sorting by number
+    // gives the canonical order.
+    let ids: Vec<&EntityId> = graph.entities.keys().collect();
+    let entities: Vec<&Entity> = graph.entities.values().collect();
+    let number: HashMap<&EntityId, u32> =
+        ids.iter().enumerate().map(|(i, id)| (*id, node32(i))).collect();
+
+    let mut keyed: Vec<Keyed> = Vec::with_capacity(graph.relations.len());
+    for (at, r) in graph.relations.iter().enumerate() {
+        let (Some(&si), Some(&oi)) = (number.get(&r.subject), number.get(&r.object)) else {
             diagnostics.push(Diagnostic::warning(
                 &r.evidence.doc,
                 format!(
@@ -401,6 +487,7 @@ pub fn project(graph: &KnowledgeGraph, view: &ViewOptions) -> Result<Projection,
         if view.relations.as_ref().is_some_and(|kinds| !kinds.contains(&r.kind)) {
             continue;
         }
+        let (subject, object) = (entities[si as usize], entities[oi as usize]);
         if view
             .types
             .as_ref()
@@ -414,60 +501,81 @@ pub fn project(graph: &KnowledgeGraph, view: &ViewOptions) -> Result<Projection,
                 _ => continue,
             }
         }
-        let (s, o) = if r.kind.is_symmetric() && r.object < r.subject {
-            (&r.object, &r.subject)
-        } else {
-            (&r.subject, &r.object)
+        let (s, o) = if r.kind.is_symmetric() && oi < si { (oi, si) } else { (si, oi) };
+        keyed.push(Keyed { s, o, kind: r.kind, statement: node32(at) });
+    }
+    drop(number);
+    // Groups by (source, target, relation), each in canonical statement order:
+    // document, quote offset, then everything else, so that the first quote and the
+    // `multi` numbering do not depend on input order.
+    let relations = &graph.relations;
+    keyed.sort_unstable_by(|a, b| {
+        (a.s, a.o, a.kind).cmp(&(b.s, b.o, b.kind)).then_with(|| {
+            statement_order(&relations[a.statement as usize], &relations[b.statement as usize])
+        })
+    });
+    let mut groups: Vec<Group> = Vec::new();
+    let mut start = 0;
+    while start < keyed.len() {
+        let k = &keyed[start];
+        let end = start
+            + keyed[start..]
+                .iter()
+                .take_while(|x| (x.s, x.o, x.kind) == (k.s, k.o, k.kind))
+                .count();
+        if end - start >= view.min_weight {
+            groups.push(Group { s: k.s, o: k.o, kind: k.kind, statements: start..end });
+        }
+        start = end;
+    }
+    let center = center.as_ref().and_then(|c| ids.iter().position(|id| *id == c)).map(node32);
+    if let Some(center) = center {
+        let kept = ego_network(ids.len(), &groups, center, view.depth);
+        groups.retain(|g| kept[g.s as usize] && kept[g.o as usize]);
+    }
+
+    let mut used = vec![false; ids.len()];
+    for group in &groups {
+        used[group.s as usize] = true;
+        used[group.o as usize] = true;
+    }
+    if let Some(center) = center {
+        used[center as usize] = true;
+    }
+
+    let n_nodes = used.iter().filter(|u| **u).count();
+    let n_edges =
+        if view.multi { groups.iter().map(|g| g.statements.len()).sum() } else { groups.len() };
+    let mut g = StableDiGraph::with_capacity(n_nodes, n_edges);
+    let mut index: Vec<Option<NodeIndex>> = vec![None; ids.len()];
+    for (i, id) in ids.iter().enumerate() {
+        if used[i] {
+            index[i] = Some(g.add_node(node_data(id, entities[i])));
+        }
+    }
+    let mut statements: Vec<&Relation> = Vec::new();
+    for group in &groups {
+        let (Some(si), Some(oi)) = (index[group.s as usize], index[group.o as usize]) else {
+            continue;
         };
-        groups.entry((s.clone(), o.clone(), r.kind)).or_default().push(r);
-    }
-    // Canonical statement order: document, quote offset, then everything else, so
-    // that the first quote and the `multi` numbering do not depend on input order.
-    for statements in groups.values_mut() {
-        statements.sort_by(|a, b| {
-            let (x, y) = (&a.evidence, &b.evidence);
-            (&x.doc, x.quote_start, x.quote_end, &x.rule, x, a.when, &a.money).cmp(&(
-                &y.doc,
-                y.quote_start,
-                y.quote_end,
-                &y.rule,
-                y,
-                b.when,
-                &b.money,
-            ))
-        });
-    }
-    groups.retain(|_, statements| statements.len() >= view.min_weight);
-    if let Some(center) = &center {
-        let kept = ego_network(&groups, center, view.depth);
-        groups.retain(|(s, o, _), _| kept.contains(s) && kept.contains(o));
-    }
-
-    let mut node_ids: BTreeSet<&EntityId> = BTreeSet::new();
-    for (s, o, _) in groups.keys() {
-        node_ids.insert(s);
-        node_ids.insert(o);
-    }
-    node_ids.extend(center.as_ref());
-
-    let mut g = StableDiGraph::with_capacity(node_ids.len(), groups.len());
-    let mut index: BTreeMap<&EntityId, NodeIndex> = BTreeMap::new();
-    for id in node_ids {
-        let Some(entity) = graph.entities.get(id) else { continue };
-        index.insert(id, g.add_node(node_data(id, entity)));
-    }
-    for ((s, o, kind), statements) in &groups {
-        let (Some(&si), Some(&oi)) = (index.get(s), index.get(o)) else { continue };
-        let id = format!("e:{}:{kind}:{}", percent_encode(s.as_str()), percent_encode(o.as_str()));
+        // The node IRIs end in the encoded slugs that edge ids are made of.
+        let slug = |n: NodeIndex| g[n].iri.get(ENTITY_BASE.len()..).unwrap_or_default();
+        let kind = group.kind;
+        let id = format!("e:{}:{kind}:{}", slug(si), slug(oi));
+        statements.clear();
+        statements.extend(
+            keyed[group.statements.clone()].iter().map(|k| &relations[k.statement as usize]),
+        );
         if view.multi {
             for (n, statement) in statements.iter().enumerate() {
-                let data = EdgeData::aggregate(format!("{id}:{}", n + 1), *kind, &[statement]);
+                let data = EdgeData::aggregate(format!("{id}:{}", n + 1), kind, &[statement]);
                 g.add_edge(si, oi, data);
             }
         } else {
-            g.add_edge(si, oi, EdgeData::aggregate(id, *kind, statements));
+            g.add_edge(si, oi, EdgeData::aggregate(id, kind, &statements));
         }
     }
+    drop(keyed);
     set_node_spells(&mut g);
     set_metrics(&mut g);
     tracing::info!(
@@ -496,26 +604,42 @@ fn node_data(id: &EntityId, entity: &Entity) -> NodeData {
     }
 }
 
-/// The entities within `depth` edges of `center`, edges taken in both directions.
-fn ego_network(groups: &Groups<'_>, center: &EntityId, depth: usize) -> BTreeSet<EntityId> {
-    let mut neighbours: BTreeMap<&EntityId, BTreeSet<&EntityId>> = BTreeMap::new();
-    for (s, o, _) in groups.keys() {
-        neighbours.entry(s).or_default().insert(o);
-        neighbours.entry(o).or_default().insert(s);
+/// The entities within `depth` edges of `center`, edges taken in both directions, as
+/// a flag per entity number.
+fn ego_network(n: usize, groups: &[Group], center: u32, depth: usize) -> Vec<bool> {
+    // Neighbour lists in compressed sparse rows.
+    let mut offsets = vec![0usize; n + 1];
+    for g in groups {
+        offsets[g.s as usize + 1] += 1;
+        offsets[g.o as usize + 1] += 1;
     }
-    let mut seen = BTreeSet::from([center]);
+    for i in 0..n {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut fill = offsets.clone();
+    let mut neighbours = vec![0u32; offsets[n]];
+    for g in groups {
+        neighbours[fill[g.s as usize]] = g.o;
+        fill[g.s as usize] += 1;
+        neighbours[fill[g.o as usize]] = g.s;
+        fill[g.o as usize] += 1;
+    }
+    let mut seen = vec![false; n];
+    let Some(flag) = seen.get_mut(center as usize) else { return seen };
+    *flag = true;
     let mut queue = VecDeque::from([(center, 0)]);
     while let Some((id, d)) = queue.pop_front() {
         if d == depth {
             continue;
         }
-        for next in neighbours.get(id).into_iter().flatten() {
-            if seen.insert(next) {
+        for &next in &neighbours[offsets[id as usize]..offsets[id as usize + 1]] {
+            if !seen[next as usize] {
+                seen[next as usize] = true;
                 queue.push_back((next, d + 1));
             }
         }
     }
-    seen.into_iter().cloned().collect()
+    seen
 }
 
 /// Gives each node the union of its edges' spells when every edge has some.
@@ -755,6 +879,27 @@ mod tests {
         assert_eq!(p.edge_count(), 3);
         assert_eq!(p.diagnostics.len(), 1);
         assert!(p.diagnostics[0].message.contains("nowhere"));
+    }
+
+    #[test]
+    fn edge_single_matches_general_aggregation() {
+        let money = |amount, currency: &str| Some(Money { amount, currency: currency.into() });
+        let whens = [
+            None,
+            at("2024-05"),
+            Some(When::Since { date: IsoDate::year(2023) }),
+            Some(When::Until { date: IsoDate::month(2022, 2) }),
+            Some(When::Between { start: IsoDate::year(2027), end: IsoDate::year(2025) }),
+        ];
+        for (n, when) in whens.into_iter().enumerate() {
+            for m in [None, money(5, "EUR"), money(7, " US\nD ")] {
+                let mut r = rel("Alpha", RelationKind::Funds, "Beta", "d\t1", n, when);
+                r.money = m;
+                r.evidence.quote = "  a  quote\u{1} ".into();
+                let single = EdgeData::single("e".into(), r.kind, &r);
+                assert_eq!(single, EdgeData::aggregate_many("e".into(), r.kind, &[&r]));
+            }
+        }
     }
 
     #[test]
