@@ -290,6 +290,8 @@ mod tests {
         assert_eq!(c.starts.len(), 4);
         assert!(c.is_relative(1));
         assert!(c.is_contrast(3));
+        assert!(c.has_antecedent(1) && !c.has_antecedent(2));
+        assert!(c.leads_with_participle(2) && !c.leads_with_participle(1));
         assert_eq!(c.index(t.find("resumed").unwrap()), 2);
     }
 
@@ -304,10 +306,9 @@ mod tests {
     fn clauses_split_at_dashes_but_not_inner_hyphens() {
         let t = "Aid—cut – EU-funded - done /// (later), x→y";
         let c = Clauses::new(t, 0, t.len());
-        // "cut", "eu", "done", "", "later", "", "x" after "aid": only "done"
-        // is a participle.
-        let ed: Vec<bool> = (0..c.starts.len()).map(|k| c.leads_with_participle(k)).collect();
-        assert_eq!(ed, [false, false, false, true, false, false, false, false]);
+        // The leads are "aid", "cut", "eu", "done", "", "later", "", "x":
+        // none a relative, contrast or participle.
+        assert_eq!(c.lead, [0; 8]);
         assert_eq!(c.hard, [true, true, true, true, true, false, false, false]);
     }
 }
