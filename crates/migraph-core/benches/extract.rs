@@ -1,16 +1,21 @@
-//! Extraction throughput on a generated corpus: MB/s on one core and on all cores,
-//! and peak memory, with documents generated, extracted and dropped one at a time.
+//! Extraction throughput (ingest and extraction of each document): MB/s on one
+//! core and on all cores, and peak memory, with documents made, extracted and
+//! dropped one at a time.
 //!
-//! Run: `cargo bench -p migraph-core --bench extract -- [MEGABYTES]` (default 100).
-//! The corpus is made from team-written sentence templates filled with gazetteer
-//! names by a fixed-seed generator, so every run reads the same text.
+//! Run: `cargo bench -p migraph-core --bench extract -- [MEGABYTES] [FILE...]`
+//! (default 100 MB). With no files the corpus is generated from team-written
+//! sentence templates filled with gazetteer names by a fixed-seed generator,
+//! so every run reads the same text. With files (say the real bulletins in
+//! `../shared/dev/docs`), those are read once and extracted over and over, in
+//! turn, until MEGABYTES have gone through: the rate on real prose.
 
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
 
 /// The allocator of the `migraph` binary, so that the numbers are the CLI's.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use std::time::Instant;
 
 use migraph_core::extract::{Resources, extract};
 use migraph_core::ingest::{IngestConfig, InputKind, parse_document};
@@ -122,7 +127,33 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-fn run(resources: &Resources, target_bytes: usize, threads: usize) -> (usize, usize, f64) {
+/// Where the benchmark's documents come from.
+enum Corpus {
+    /// Made by [`document`] from its seed.
+    Generated,
+    /// These files' bytes and kinds, in turn.
+    Files(Vec<(Vec<u8>, InputKind)>),
+}
+
+impl Corpus {
+    /// Document number `i`: its bytes and kind.
+    fn document(&self, i: u64) -> (std::borrow::Cow<'_, [u8]>, InputKind) {
+        match self {
+            Corpus::Generated => (document(i).into_bytes().into(), InputKind::Text),
+            Corpus::Files(files) => {
+                let (bytes, kind) = &files[(i % files.len() as u64) as usize];
+                (bytes.as_slice().into(), *kind)
+            }
+        }
+    }
+}
+
+fn run(
+    resources: &Resources,
+    corpus: &Corpus,
+    target_bytes: usize,
+    threads: usize,
+) -> (usize, usize, f64) {
     let next = AtomicUsize::new(0);
     let bytes = AtomicUsize::new(0);
     let relations = AtomicUsize::new(0);
@@ -133,14 +164,8 @@ fn run(resources: &Resources, target_bytes: usize, threads: usize) -> (usize, us
             scope.spawn(|| {
                 while bytes.load(Ordering::Relaxed) < target_bytes {
                     let seed = next.fetch_add(1, Ordering::Relaxed) as u64;
-                    let text = document(seed);
-                    let (doc, _) = parse_document(
-                        "bench.txt",
-                        "bench.txt",
-                        text.as_bytes(),
-                        InputKind::Text,
-                        &config,
-                    );
+                    let (text, kind) = corpus.document(seed);
+                    let (doc, _) = parse_document("bench", "bench", &text, kind, &config);
                     let Some(doc) = doc else { continue };
                     let found = extract(&doc, resources);
                     relations.fetch_add(found.relations.len(), Ordering::Relaxed);
@@ -154,12 +179,33 @@ fn run(resources: &Resources, target_bytes: usize, threads: usize) -> (usize, us
 
 #[expect(clippy::print_stdout, reason = "a benchmark reports on stdout")]
 fn main() {
-    let megabytes: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(100);
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let megabytes: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(100);
+    let mut files = Vec::new();
+    for a in args.iter().filter(|a| a.parse::<usize>().is_err()) {
+        let path = Path::new(a);
+        let Some(kind) = InputKind::from_path(path) else {
+            println!("extract: skipping {a}: not a .txt, .md or .html file");
+            continue;
+        };
+        match std::fs::read(path) {
+            Ok(bytes) => files.push((bytes, kind)),
+            Err(e) => println!("extract: skipping {a}: {e}"),
+        }
+    }
+    let corpus = if files.is_empty() {
+        println!("extract: generated corpus");
+        Corpus::Generated
+    } else {
+        let size: usize = files.iter().map(|f| f.0.len()).sum();
+        println!("extract: {} file(s), {:.1} KB, read in turn", files.len(), size as f64 / 1024.0);
+        Corpus::Files(files)
+    };
     let (resources, _) = Resources::builtin();
     let target = megabytes << 20;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     for threads in [1, cores] {
-        let (bytes, relations, secs) = run(&resources, target, threads);
+        let (bytes, relations, secs) = run(&resources, &corpus, target, threads);
         let mb = bytes as f64 / (1 << 20) as f64;
         println!(
             "extract: {threads} thread(s): {mb:.1} MB in {secs:.2} s = {:.1} MB/s, {relations} relations",
