@@ -119,6 +119,7 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
     let text = doc.text.as_str();
     let mut out = Vec::new();
     let mut carry = Carry::default();
+    let (mut line_start, mut scanned) = (0, 0);
     let mentions = &facts.found.mentions;
     role_relations(facts, &mut out);
     for s in &doc.sentences {
@@ -142,7 +143,16 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
         };
         let body = text[start..end].trim();
         let question = body.ends_with('?');
-        let item = is_list_item(text, start);
+        // The line's start: the last line break between the previous
+        // sentence and this one, if any (sentences come in text order, so
+        // each stretch of text is searched once).
+        if start < scanned {
+            line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
+        } else if let Some(p) = text[scanned..start].rfind('\n') {
+            line_start = scanned + p + 1;
+        }
+        scanned = start;
+        let item = is_list_item(text, line_start, start);
         if !item {
             carry.listing = None;
         }
@@ -191,11 +201,10 @@ fn sentence_tokens(text: &str, doc_toks: &[Tok], start: usize, end: usize) -> Ve
         .collect()
 }
 
-/// Whether the sentence at `start` is a list item: its line starts with a
-/// bullet ("- ", "• ", "* ", "1.") before the sentence text (ingest keeps the
-/// marker out of the sentence span).
-fn is_list_item(text: &str, start: usize) -> bool {
-    let line_start = text[..start].rfind('\n').map(|p| p + 1).unwrap_or(0);
+/// Whether the sentence at `start`, on the line starting at `line_start`, is
+/// a list item: its line starts with a bullet ("- ", "• ", "* ", "1.") before
+/// the sentence text (ingest keeps the marker out of the sentence span).
+fn is_list_item(text: &str, line_start: usize, start: usize) -> bool {
     let lead = text[line_start..start].trim();
     let rest = text[start..].trim_start();
     matches!(lead, "-" | "•" | "*" | "–" | "·")
