@@ -99,6 +99,17 @@ pub fn find_amounts(text: &str) -> Vec<AmountMatch> {
                 idx += 1;
                 continue;
             }
+            // A word opens an amount only as a currency code (three letters),
+            // a dollar prefix (`US$`) or a number word (at most
+            // NUMBER_WORD_MAX_RUN letters): a longer run of letters is passed
+            // over whole, its letters being inside a word.
+            if b.is_ascii_alphabetic() {
+                let run = bytes[idx..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+                if run > NUMBER_WORD_MAX_RUN.max(3) {
+                    idx += run;
+                    continue;
+                }
+            }
             (char::from(b), 1, after_alnum)
         } else {
             match text.get(idx..).and_then(|r| r.chars().next()) {
