@@ -89,19 +89,19 @@ struct Meeting {
 
 /// Per-article state carried from sentence to sentence.
 #[derive(Debug, Default)]
-struct Carry {
+struct Carry<'a> {
     article: usize,
     meeting: Option<Meeting>,
     /// A "will meet to discuss:" list in progress: its holder and date.
     listing: Option<Meeting>,
     /// First mentions of the last few sentences, newest last ("The programme …"
     /// refers to the latest suitable one).
-    previous_first: Vec<Ment>,
+    previous_first: Vec<&'a Ment>,
     /// Every mention of the previous sentence, in text order ("The same
     /// force …" refers to one of them by its type).
-    previous_all: Vec<Ment>,
+    previous_all: Vec<&'a Ment>,
     /// The latest person acting in office (for "I", "we", "he").
-    speaker: Option<Ment>,
+    speaker: Option<&'a Ment>,
 }
 
 struct Sent<'a> {
@@ -167,9 +167,9 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
             }
             money_relations(facts, res, &sent, &carry, &mut out);
         }
-        carry.previous_all = sent.ms.iter().map(|m| (*m).clone()).collect();
+        carry.previous_all.clone_from(&sent.ms);
         if let Some(m) = sent.ms.first() {
-            carry.previous_first.push((*m).clone());
+            carry.previous_first.push(m);
             if carry.previous_first.len() > 3 {
                 carry.previous_first.remove(0);
             }
@@ -177,7 +177,7 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
         if let Some(p) =
             sent.ms.iter().rev().find(|m| m.person.is_some() && m.kind != EntityKind::Person)
         {
-            carry.speaker = Some((*p).clone());
+            carry.speaker = Some(p);
         }
     }
     out
@@ -312,7 +312,7 @@ fn is_body(m: &Ment, facts: &DocFacts<'_>) -> bool {
 
 /// A sentence that names a meeting body next to a meeting word sets the
 /// article's current meeting (and its date) for later presentations and lists.
-fn update_meeting(facts: &DocFacts<'_>, sent: &Sent<'_>, carry: &mut Carry) {
+fn update_meeting(facts: &DocFacts<'_>, sent: &Sent<'_>, carry: &mut Carry<'_>) {
     let text = facts.doc.text.as_str();
     let mut best: Option<(usize, &Ment)> = None;
     {
@@ -418,7 +418,7 @@ fn rule_hits(
     facts: &DocFacts<'_>,
     res: &Resources,
     sent: &Sent<'_>,
-    carry: &mut Carry,
+    carry: &mut Carry<'_>,
 ) -> Vec<Relation> {
     let text = facts.doc.text.as_str();
     let s_text = &text[sent.start..sent.end];
@@ -655,7 +655,7 @@ fn negated(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, a: usize, b: 
 fn pronoun_subject(
     text: &str,
     sent: &Sent<'_>,
-    carry: &Carry,
+    carry: &Carry<'_>,
     at: usize,
     ok: &dyn Fn(&Ment) -> bool,
 ) -> Option<Option<Ment>> {
@@ -689,7 +689,8 @@ fn pronoun_subject(
             return Some(found);
         }
     }
-    let found = carry.previous_first.iter().rev().find(|m| ok(m)).cloned().map(|mut m| {
+    let found = carry.previous_first.iter().rev().find(|m| ok(m)).map(|&m| {
+        let mut m = m.clone();
         m.start = at;
         m.end = at;
         m.how = "previous";
@@ -706,7 +707,7 @@ fn pronoun_subject(
 fn pronoun_before(
     text: &str,
     sent: &Sent<'_>,
-    carry: &Carry,
+    carry: &Carry<'_>,
     at: usize,
     ok: &dyn Fn(&Ment) -> bool,
 ) -> Option<Option<Ment>> {
@@ -733,7 +734,7 @@ fn pronoun_before(
         .iter()
         .find(|m| m.end <= pron.start && ok(m))
         .map(|m| anchor(m))
-        .or_else(|| carry.previous_first.iter().rev().find(|m| ok(m)).map(anchor));
+        .or_else(|| carry.previous_first.iter().rev().find(|m| ok(m)).map(|&m| anchor(m)));
     Some(found)
 }
 
@@ -760,7 +761,7 @@ fn anaphor_kinds(noun: &str) -> &'static [EntityKind] {
 fn anaphor_subject(
     text: &str,
     sent: &Sent<'_>,
-    carry: &Carry,
+    carry: &Carry<'_>,
     at: usize,
     ok: &dyn Fn(&Ment) -> bool,
 ) -> Option<Ment> {
@@ -773,7 +774,7 @@ fn anaphor_subject(
     if kinds.is_empty() || sent.ms.iter().any(|m| m.end <= at && ok(m)) {
         return None;
     }
-    carry.previous_all.iter().rev().find(|m| kinds.contains(&m.kind) && ok(m)).map(|m| {
+    carry.previous_all.iter().rev().find(|m| kinds.contains(&m.kind) && ok(m)).map(|&m| {
         let mut m = m.clone();
         m.start = at;
         m.end = at;
@@ -793,7 +794,7 @@ fn find_args(
     facts: &DocFacts<'_>,
     res: &Resources,
     sent: &Sent<'_>,
-    carry: &Carry,
+    carry: &Carry<'_>,
     h: &Hit<'_>,
     finders: &[ArgFinder],
     subject: bool,
@@ -982,8 +983,8 @@ fn find_args(
                     .iter()
                     .rev()
                     .find(|m| anaphoric && !own_left && ok(m))
-                    .cloned()
-                    .map(|mut m| {
+                    .map(|&m| {
+                        let mut m = m.clone();
                         m.start = h.start;
                         m.end = h.end;
                         m
@@ -1125,7 +1126,7 @@ fn left(
     pos: usize,
     ci: usize,
     ok: &dyn Fn(&Ment) -> bool,
-    carry: &Carry,
+    carry: &Carry<'_>,
 ) -> Vec<Ment> {
     let (cs, _) = sent.clauses.span(ci);
     let in_clause = sent
@@ -1210,8 +1211,8 @@ fn left(
             && t.end <= pos
             && matches!(t.text(text), "I" | "we" | "We" | "he" | "He" | "she" | "She")
     });
-    if pron && let Some(sp) = carry.speaker.clone().filter(|m| ok(m)) {
-        return vec![sp];
+    if pron && let Some(sp) = carry.speaker.filter(|m| ok(m)) {
+        return vec![sp.clone()];
     }
     Vec::new()
 }
@@ -1588,7 +1589,7 @@ fn money_relations(
     facts: &DocFacts<'_>,
     res: &Resources,
     sent: &Sent<'_>,
-    carry: &Carry,
+    carry: &Carry<'_>,
     out: &mut Vec<Relation>,
 ) {
     let text = facts.doc.text.as_str();
