@@ -1245,8 +1245,9 @@ impl Ctx<'_> {
     /// Later mentions of people by surname, and "the presidency"-style anaphors.
     fn coref(&mut self) {
         let text = self.text;
-        // The mentions so far, sorted and non-overlapping (after resolve_overlaps).
-        let base: Vec<Ment> = self.cands.clone();
+        // The mentions so far, sorted and non-overlapping (after
+        // resolve_overlaps): `cands[..base_len]`, as later finds are appended.
+        let base_len = self.cands.len();
         // Surnames of people found with a role: they stand for what the full mention stood for.
         let mut surnames: Vec<(String, Ment)> = Vec::new();
         for m in &self.cands {
@@ -1293,6 +1294,7 @@ impl Ctx<'_> {
             "board",
         ];
         let lower = text.to_ascii_lowercase();
+        let base = &self.cands[..base_len];
         let mut extra = Vec::new();
         // Each entity's name and aliases, lower-cased once per document and
         // joined by NUL (which no noun holds, so a noun found in the joined
