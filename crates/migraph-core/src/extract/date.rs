@@ -645,8 +645,10 @@ impl Scan<'_> {
                 best = Some((next, when));
             }
         };
-        offer(self.point(idx).map(|(n, date)| (n, When::At { date })));
-        offer(self.range(idx));
+        // The point here is also the first end of a range: read it once.
+        let here = self.point(idx);
+        offer(here.map(|(n, date)| (n, When::At { date })));
+        offer(self.range(idx, here));
         if self.is_word(idx, "since") {
             offer(self.point(idx + 1).map(|(n, date)| (n, When::Since { date })));
         }
@@ -673,7 +675,8 @@ impl Scan<'_> {
     }
 
     /// A period written with a dash or slash, or a quarter.
-    fn range(&self, idx: usize) -> Option<(usize, When)> {
+    /// `here` is `self.point(idx)`, which the caller has already read.
+    fn range(&self, idx: usize, here: Option<(usize, IsoDate)>) -> Option<(usize, When)> {
         let dash = |i: usize| self.is_punct(i, &['-', '–', '—']);
         // `2021-27`: a year and the last two digits of a later year.
         if let Some((n, start)) = self.year(idx)
@@ -691,7 +694,7 @@ impl Scan<'_> {
             }
         }
         // `2024-2027`, `May 2024–June 2025`, `2024/2027`.
-        if let Some((n, start)) = self.point(idx)
+        if let Some((n, start)) = here
             && (dash(n) || self.is_punct(n, &['/']))
             && let Some((m, end)) = self.point(n + 1)
             && let Some(found) = between(m, start, end)
