@@ -14,7 +14,6 @@
 //! measuring example share them.
 
 use rustc_hash::FxHashMap as HashMap;
-use std::collections::hash_map::Entry;
 use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
@@ -108,30 +107,44 @@ pub fn extract(doc: &Document, res: &Resources) -> Extraction {
 /// in either order: the first statement is kept as evidence, and an amount or
 /// date missing there is taken from a later statement of the same relation.
 fn dedup(rels: Vec<Relation>) -> Vec<Relation> {
-    let mut order: Vec<Relation> = Vec::new();
-    let mut index: HashMap<(String, EntityId, crate::model::RelationKind, EntityId), usize> =
-        HashMap::default();
     let mut sorted = rels;
     sorted.sort_by_key(|r| (r.evidence.quote_start, r.evidence.quote_end));
-    for r in sorted {
-        // One key per relation: the entry is looked up and, when new, filled
-        // with the same key.
-        match index.entry(r.key()) {
-            Entry::Occupied(slot) => {
-                let kept = &mut order[*slot.get()];
-                if kept.money.is_none() && r.money.is_some() {
-                    kept.money = r.money;
-                    if r.when.is_some() {
-                        kept.when = r.when;
-                    }
-                } else if kept.when.is_none() && r.when.is_some() {
-                    kept.when = r.when;
-                }
+    // For each relation, the first one with its key ([`Relation::key`]), found
+    // with keys borrowed from the relations rather than built for each.
+    let first: Vec<usize> = {
+        let mut index: HashMap<(&str, &EntityId, crate::model::RelationKind, &EntityId), usize> =
+            HashMap::default();
+        sorted
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let (s, o) = if r.kind.is_symmetric() && r.object < r.subject {
+                    (&r.object, &r.subject)
+                } else {
+                    (&r.subject, &r.object)
+                };
+                *index.entry((r.evidence.doc.as_str(), s, r.kind, o)).or_insert(i)
+            })
+            .collect()
+    };
+    let mut order: Vec<Relation> = Vec::new();
+    // Where each first relation went in `order`.
+    let mut slot: Vec<usize> = vec![0; sorted.len()];
+    for (i, r) in sorted.into_iter().enumerate() {
+        let f = first[i];
+        if f == i {
+            slot[i] = order.len();
+            order.push(r);
+            continue;
+        }
+        let kept = &mut order[slot[f]];
+        if kept.money.is_none() && r.money.is_some() {
+            kept.money = r.money;
+            if r.when.is_some() {
+                kept.when = r.when;
             }
-            Entry::Vacant(slot) => {
-                slot.insert(order.len());
-                order.push(r);
-            }
+        } else if kept.when.is_none() && r.when.is_some() {
+            kept.when = r.when;
         }
     }
     order
