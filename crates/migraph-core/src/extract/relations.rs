@@ -110,7 +110,7 @@ struct Sent<'a> {
     article: usize,
     ms: Vec<&'a Ment>,
     clauses: Clauses,
-    toks: Vec<Tok>,
+    toks: std::borrow::Cow<'a, [Tok]>,
 }
 
 /// Runs every rule over every sentence of the document, in text order.
@@ -187,18 +187,24 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
 /// of that range, or, when a document token runs across an edge of the
 /// sentence (an inner hyphen at the very end, say), the sentence tokenised on
 /// its own, which is what the rules expect.
-fn sentence_tokens(text: &str, doc_toks: &[Tok], start: usize, end: usize) -> Vec<Tok> {
+fn sentence_tokens<'t>(
+    text: &str,
+    doc_toks: &'t [Tok],
+    start: usize,
+    end: usize,
+) -> std::borrow::Cow<'t, [Tok]> {
     let lo = doc_toks.partition_point(|t| t.end <= start);
     let hi = doc_toks.partition_point(|t| t.start < end).max(lo);
     let inside = &doc_toks[lo..hi];
     if inside.first().is_none_or(|t| t.start >= start) && inside.last().is_none_or(|t| t.end <= end)
     {
-        return inside.to_vec();
+        return inside.into();
     }
     tokens(&text[start..end])
         .into_iter()
         .map(|t| Tok { start: t.start + start, end: t.end + start })
-        .collect()
+        .collect::<Vec<Tok>>()
+        .into()
 }
 
 /// Whether the sentence at `start`, on the line starting at `line_start`, is
@@ -268,7 +274,7 @@ fn role_relations(facts: &DocFacts<'_>, out: &mut Vec<Relation>) {
             article: s.article,
             ms: Vec::new(),
             clauses: Clauses::new(&doc.text, s.span.start, s.span.end.min(doc.text.len())),
-            toks: Vec::new(),
+            toks: Default::default(),
         };
         let ev = evidence(doc, &sent, r.start, r.end, r.rule);
         out.push(relation(&r.person, RelationKind::MemberOf, &r.body, None, None, ev));
