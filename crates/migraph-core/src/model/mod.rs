@@ -167,9 +167,24 @@ impl RelationKind {
 ///
 /// The same canonical name gives the same id in every run and corpus; the entity
 /// IRI is derived from it, never from a counter.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct EntityId(String);
+///
+/// The slug is shared, not copied: every mention and relation names its
+/// entities, and cloning an id is a reference count, not an allocation.
+/// (De)serialised as the plain slug string.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntityId(std::sync::Arc<str>);
+
+impl Serialize for EntityId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for EntityId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|s| EntityId(s.into()))
+    }
+}
 
 impl EntityId {
     /// Derives the id from a canonical name.
@@ -197,12 +212,12 @@ impl EntityId {
         if slug.is_empty() {
             slug.push_str("unnamed");
         }
-        EntityId(slug)
+        EntityId(slug.into())
     }
 
     /// Wraps an already computed slug (as read back from a store IRI).
     pub fn from_slug(slug: &str) -> EntityId {
-        EntityId(slug.to_owned())
+        EntityId(slug.into())
     }
 
     /// The slug.
