@@ -1225,17 +1225,25 @@ impl Ctx<'_> {
         c.sort_by_key(|m| (std::cmp::Reverse(m.end - m.start), std::cmp::Reverse(m.prio), m.start));
         // Kept spans never overlap, so the kept span starting last before a
         // candidate's end is the only one that can overlap it.
-        let mut spans: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+        // Kept spans as (start, end), sorted by start: a document keeps a few
+        // hundred, so a sorted vector beats a tree.
+        let mut spans: Vec<(usize, usize)> = Vec::new();
         let mut kept: Vec<Ment> = Vec::new();
         for m in c {
-            let clash = spans
-                .range(..m.end.max(m.start + 1))
-                .next_back()
-                .is_some_and(|(&s, &e)| s < m.end.max(s + 1) && m.start < e);
+            let at = spans.partition_point(|&(s, _)| s < m.end.max(m.start + 1));
+            let clash = at
+                .checked_sub(1)
+                .and_then(|k| spans.get(k))
+                .is_some_and(|&(s, e)| s < m.end.max(s + 1) && m.start < e);
             if clash {
                 continue;
             }
-            spans.insert(m.start, m.end);
+            // A span already kept at the same start is replaced, as a map would.
+            let at = spans.partition_point(|&(s, _)| s < m.start);
+            match spans.get_mut(at) {
+                Some(slot) if slot.0 == m.start => *slot = (m.start, m.end),
+                Some(_) | None => spans.insert(at, (m.start, m.end)),
+            }
             kept.push(m);
         }
         kept.sort_by_key(|m| (m.start, m.end));
