@@ -363,17 +363,7 @@ fn tokenize_into<'a>(toks: &mut Vec<Tok<'a>>, line: &'a str, base: usize) {
     // as the `char` tests used for the rest.
     let class = |i: usize| -> Option<(Option<Kind>, usize)> {
         let b = *bytes.get(i)?;
-        if b.is_ascii() {
-            let c = char::from(b);
-            let kind = if b.is_ascii_alphabetic() {
-                Some(Kind::Word)
-            } else if b.is_ascii_digit() {
-                Some(Kind::Num)
-            } else if c.is_whitespace() {
-                None
-            } else {
-                Some(Kind::Punct)
-            };
+        if let Some(&kind) = ASCII_KIND.get(usize::from(b)) {
             return Some((kind, 1));
         }
         let c = line.get(i..)?.chars().next()?;
@@ -402,6 +392,27 @@ fn tokenize_into<'a>(toks: &mut Vec<Tok<'a>>, line: &'a str, base: usize) {
         toks.push(Tok { kind, text: &line[start..i], start: base + start, end: base + i });
     }
 }
+
+/// The token kind of each ASCII byte: letters are words, digits numbers,
+/// whitespace (as `char::is_whitespace` says) nothing, the rest punctuation.
+const ASCII_KIND: [Option<Kind>; 128] = {
+    let mut t = [Some(Kind::Punct); 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphabetic() {
+            Some(Kind::Word)
+        } else if c.is_ascii_digit() {
+            Some(Kind::Num)
+        } else if matches!(c, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') {
+            None
+        } else {
+            Some(Kind::Punct)
+        };
+        b += 1;
+    }
+    t
+};
 
 /// How many months before the document's month a day written without a year
 /// keeps the document year (`On 29 January … signed` in a November bulletin).
@@ -1038,6 +1049,23 @@ fn weekday_of(date: IsoDate) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_kinds_match_the_char_tests() {
+        for b in 0u8..128 {
+            let c = char::from(b);
+            let expected = if c.is_ascii_alphabetic() {
+                Some(Kind::Word)
+            } else if c.is_ascii_digit() {
+                Some(Kind::Num)
+            } else if c.is_whitespace() {
+                None
+            } else {
+                Some(Kind::Punct)
+            };
+            assert_eq!(ASCII_KIND[usize::from(b)], expected, "byte {b}");
+        }
+    }
 
     #[test]
     fn month_initials_cover_every_spelling() {
