@@ -47,40 +47,39 @@ impl Tok {
 pub(crate) fn tokens(text: &str) -> Vec<Tok> {
     // About one token per six bytes of English prose; one allocation up front.
     let mut out = Vec::with_capacity(text.len() / 6 + 1);
-    let mut start: Option<usize> = None;
-    let mut prev_alnum = false;
     let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (alnum, width, hyphen) = if b.is_ascii() {
-            (b.is_ascii_alphanumeric(), 1, b == b'-')
-        } else {
-            // `i` is on a character boundary: every step below advances by a
-            // whole character, so this decode always succeeds.
-            match text[i..].chars().next() {
-                Some(c) => (c.is_alphanumeric(), c.len_utf8(), false),
-                None => break,
-            }
-        };
-        if alnum {
-            if start.is_none() {
-                start = Some(i);
-            }
-        } else if hyphen && prev_alnum {
-            // An inner hyphen continues the word only when a letter or digit follows.
-            let next_alnum = text[i + 1..].chars().next().is_some_and(char::is_alphanumeric);
-            if !next_alnum && let Some(s) = start.take() {
-                out.push(Tok { start: s, end: i });
-            }
-        } else if let Some(s) = start.take() {
-            out.push(Tok { start: s, end: i });
+    // Whether the character at `i` is a letter or digit, and its width.
+    let alnum_at = |i: usize| -> Option<(bool, usize)> {
+        let b = *bytes.get(i)?;
+        if b.is_ascii() {
+            return Some((b.is_ascii_alphanumeric(), 1));
         }
-        prev_alnum = alnum;
+        // `i` is on a character boundary: every step advances by a whole
+        // character, so this decode always succeeds.
+        let c = text.get(i..)?.chars().next()?;
+        Some((c.is_alphanumeric(), c.len_utf8()))
+    };
+    let mut i = 0;
+    while let Some((alnum, width)) = alnum_at(i) {
+        if !alnum {
+            i += width;
+            continue;
+        }
+        // A word: letters and digits, and a hyphen where a letter or digit
+        // follows it.
+        let start = i;
         i += width;
-    }
-    if let Some(s) = start {
-        out.push(Tok { start: s, end: bytes.len() });
+        loop {
+            match alnum_at(i) {
+                Some((true, w)) => i += w,
+                Some((false, 1)) if bytes[i] == b'-' => match alnum_at(i + 1) {
+                    Some((true, w)) => i += 1 + w,
+                    Some((false, _)) | None => break,
+                },
+                Some((false, _)) | None => break,
+            }
+        }
+        out.push(Tok { start, end: i });
     }
     out
 }
