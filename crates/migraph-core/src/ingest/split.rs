@@ -134,37 +134,33 @@ fn split_line(text: &str, start: usize, end: usize, article: usize, out: &mut Ve
     let bytes = text.as_bytes();
     let mut sent_start = start;
     let mut i = start;
-    while i < end {
+    // Jump from one sentence-ending mark to the next (SIMD search).
+    while let Some(off) = memchr::memchr3(b'.', b'!', b'?', &bytes[i..end]) {
+        i += off;
         let b = bytes[i];
-        if matches!(b, b'.' | b'!' | b'?') {
-            // Take closing quotes and brackets with the sentence.
-            let mut j = i + 1;
-            loop {
-                let rest = &text[j..end];
-                let close =
-                    ['"', '\'', ')', ']', '”', '’', '»'].iter().find(|c| rest.starts_with(**c));
-                match close {
-                    Some(c) => j += c.len_utf8(),
-                    None => break,
-                }
+        // Take closing quotes and brackets with the sentence.
+        let mut j = i + 1;
+        loop {
+            let rest = &text[j..end];
+            let close = ['"', '\'', ')', ']', '”', '’', '»'].iter().find(|c| rest.starts_with(**c));
+            match close {
+                Some(c) => j += c.len_utf8(),
+                None => break,
             }
-            let after = &text[j..end];
-            let gap = after.len() - after.trim_start().len();
-            let next = after.trim_start().chars().next();
-            let boundary = gap > 0
-                && next
-                    .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "“\"‘(".contains(c))
-                && !(b == b'.' && ends_with_abbreviation(&text[sent_start..i]));
-            if boundary {
-                push(text, sent_start, j, article, out);
-                sent_start = j + gap;
-                i = sent_start;
-                continue;
-            }
-            i = j.max(i + 1);
+        }
+        let after = &text[j..end];
+        let gap = after.len() - after.trim_start().len();
+        let next = after.trim_start().chars().next();
+        let boundary = gap > 0
+            && next.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "“\"‘(".contains(c))
+            && !(b == b'.' && ends_with_abbreviation(&text[sent_start..i]));
+        if boundary {
+            push(text, sent_start, j, article, out);
+            sent_start = j + gap;
+            i = sent_start;
             continue;
         }
-        i += 1;
+        i = j.max(i + 1);
     }
     push(text, sent_start, end, article, out);
 }
