@@ -243,7 +243,12 @@ pub fn parse_document(
         ));
         return (None, diagnostics);
     }
-    let decoded = String::from_utf8_lossy(bytes);
+    // Valid UTF-8 (the usual case) is checked by the fast validator first;
+    // only invalid input pays for the lossy decode.
+    let decoded = match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    };
     if let std::borrow::Cow::Owned(_) = decoded {
         let n_bad = decoded.matches('\u{FFFD}').count();
         diagnostics.push(Diagnostic::warning(
