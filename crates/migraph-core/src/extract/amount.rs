@@ -105,7 +105,7 @@ pub fn find_amounts(text: &str) -> Vec<AmountMatch> {
             // over whole, its letters being inside a word.
             if b.is_ascii_alphabetic() {
                 let run = bytes[idx..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
-                if run > NUMBER_WORD_MAX_RUN.max(3) {
+                if run > NUMBER_WORD_MAX_RUN.max(3) || !may_open_word_amount(bytes, idx, run) {
                     idx += run;
                     continue;
                 }
@@ -132,6 +132,31 @@ pub fn find_amounts(text: &str) -> Vec<AmountMatch> {
         idx += width;
     }
     found
+}
+
+/// Whether the word of `run` ASCII letters at `idx` (of at most
+/// NUMBER_WORD_MAX_RUN letters) may open an amount, by the cheap tests that
+/// [`match_at`] would make first: three capitals (a currency code), a `$`
+/// right after (`US$`), or a number word, which a gap and then "a" or a
+/// full scale word (`thousand`, `million`, `billion`, `trillion`) follow.
+/// Non-ASCII characters after the word are left to [`match_at`].
+fn may_open_word_amount(bytes: &[u8], idx: usize, run: usize) -> bool {
+    let end = idx + run;
+    let code = run == 3 && bytes[idx..end].iter().all(u8::is_ascii_uppercase);
+    if code || bytes.get(end) == Some(&b'$') {
+        return true;
+    }
+    let mut k = end;
+    while bytes.get(k) == Some(&b' ') {
+        k += 1;
+    }
+    match bytes.get(k) {
+        None => false,
+        Some(&next) if next.is_ascii() => {
+            k > end && matches!(next.to_ascii_lowercase(), b'a' | b't' | b'm' | b'b')
+        }
+        Some(_) => true,
+    }
 }
 
 /// [`ASCII_CLASS`] bit: a letter or digit.
@@ -656,6 +681,20 @@ mod tests {
         for (word, _) in NUMBER_WORDS {
             let second = word.split(' ').nth(1).unwrap_or("million");
             assert!(matches!(second.as_bytes()[0], b'a' | b't' | b'm' | b'b'), "{word}");
+        }
+        // So the word prefilter of `find_amounts` lets every number word
+        // through, and every code and dollar prefix.
+        for (word, _) in NUMBER_WORDS {
+            let text = format!("{word} million euros");
+            let run = text.bytes().take_while(u8::is_ascii_alphabetic).count();
+            assert!(may_open_word_amount(text.as_bytes(), 0, run), "{word}");
+        }
+        for first in PREFIXES.iter().map(|(s, _)| *s).chain(CODES.iter().copied()) {
+            let text = format!("{first}5m");
+            let run = text.bytes().take_while(u8::is_ascii_alphabetic).count();
+            if run > 0 {
+                assert!(may_open_word_amount(text.as_bytes(), 0, run), "{first}");
+            }
         }
         for (scale, _, _, _) in SCALES.iter().filter(|s| s.0.len() >= 4) {
             assert!(matches!(scale.as_bytes()[0], b't' | b'm' | b'b'), "{scale}");
