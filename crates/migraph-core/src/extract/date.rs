@@ -55,6 +55,7 @@
 
 use crate::ingest::Span;
 use crate::model::{IsoDate, When};
+use std::cell::Cell;
 
 /// One date expression found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,9 +95,11 @@ pub fn find_dates(text: &str, doc_date: Option<IsoDate>) -> Vec<DateMatch> {
     let mut found = Vec::new();
     let mut line_start = 0;
     // One token buffer for the whole text: lines are scanned one at a time.
-    let mut scan = Scan { toks: Vec::new(), doc: doc_date };
+    let mut scan = Scan { toks: Vec::new(), doc: doc_date, month_memo: Cell::new(NO_MONTH_MEMO) };
     for line in text.split_inclusive('\n') {
         tokenize_into(&mut scan.toks, line, line_start);
+        // The memo speaks of the previous line's tokens.
+        scan.month_memo.set(NO_MONTH_MEMO);
         let mut idx = 0;
         while idx < scan.toks.len() {
             // Most tokens cannot start any date form; rejecting them here keeps
@@ -493,7 +496,13 @@ const QUANTITY_WORDS: &[&str] = &[
 struct Scan<'a> {
     toks: Vec<Tok<'a>>,
     doc: Option<IsoDate>,
+    /// The last [`Scan::month`] answer, by token index: the date forms
+    /// tried at one token each ask for the month there.
+    month_memo: Cell<(usize, Option<(usize, u8, bool)>)>,
 }
+
+/// An empty [`Scan::month_memo`].
+const NO_MONTH_MEMO: (usize, Option<(usize, u8, bool)>) = (usize::MAX, None);
 
 impl Scan<'_> {
     /// The token at `idx`, if any.
@@ -579,6 +588,16 @@ impl Scan<'_> {
     /// A capitalised month name at `idx`; the flag tells whether it was written
     /// in full (abbreviations need a day or year next to them).
     fn month(&self, idx: usize) -> Option<(usize, u8, bool)> {
+        let (at, memo) = self.month_memo.get();
+        if at == idx {
+            return memo;
+        }
+        let found = self.month_uncached(idx);
+        self.month_memo.set((idx, found));
+        found
+    }
+
+    fn month_uncached(&self, idx: usize) -> Option<(usize, u8, bool)> {
         let t = self.tok(idx)?;
         if t.kind != Kind::Word || !t.text.starts_with(|c: char| c.is_uppercase()) {
             return None;
