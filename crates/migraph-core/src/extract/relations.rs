@@ -409,8 +409,8 @@ fn kind_ok(m: &Ment, types: &[EntityKind]) -> bool {
 /// source of a statement, not a party to it.
 fn is_reporter(text: &str, res: &Resources, m: &Ment) -> bool {
     let rest = text[m.end..].trim_start_matches(['’', '\'', 's', ' ']);
-    let next: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
-    !next.is_empty() && res.lexicon.reporting_verbs.iter().any(|v| v.eq_ignore_ascii_case(&next))
+    let next = &rest[..rest.find(|c: char| !c.is_alphabetic()).unwrap_or(rest.len())];
+    !next.is_empty() && res.lexicon.reporting_verbs.iter().any(|v| v.eq_ignore_ascii_case(next))
 }
 
 struct Hit<'a> {
@@ -913,8 +913,10 @@ fn find_args(
                 // A trigger that ends in one of the prepositions ("back into") has
                 // already supplied it.
                 let trig = text[h.start..h.end].to_lowercase();
-                let trigger_prep =
-                    rule.object_preps.iter().any(|p| trig.ends_with(&format!(" {p}")));
+                let trigger_prep = rule
+                    .object_preps
+                    .iter()
+                    .any(|p| trig.strip_suffix(p.as_str()).is_some_and(|t| t.ends_with(' ')));
                 let preps: &[String] =
                     if subject || trigger_prep { &[] } else { &rule.object_preps };
                 let multi = if subject { rule.multi_subject } else { rule.multi_object };
