@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use migraph::push::{GraphSource, Protocol, PushConfig, PushEvent, StoreSource, push};
+use migraph::push::{self, GraphSource, Protocol, PushConfig, PushEvent, StoreSource, push};
 use migraph::store::GraphStore;
 
 /// Triples per generated document graph.
@@ -67,8 +67,21 @@ fn main() {
         peak_kb as f64 / 1024.0
     );
 
-    for protocol in [Protocol::Gsp, Protocol::Update] {
-        let server_dir = tmp.path().join(format!("server-{}", protocol.as_str()));
+    // One job (graphs one after the other) and the default number of jobs (or
+    // `MIGRAPH_BENCH_JOBS`), per protocol.
+    let jobs: usize = std::env::var("MIGRAPH_BENCH_JOBS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(push::default_jobs);
+    let runs = [
+        (Protocol::Gsp, 1),
+        (Protocol::Gsp, jobs),
+        (Protocol::Update, 1),
+        (Protocol::Update, jobs),
+    ];
+    let mut rates = Vec::new();
+    for (protocol, jobs) in runs {
+        let server_dir = tmp.path().join(format!("server-{}-{jobs}", protocol.as_str()));
         let port = free_port();
         let mut server = Command::new(&oxigraph)
             .args(["serve", "--location", &server_dir.display().to_string(), "--bind"])
@@ -86,17 +99,19 @@ fn main() {
         let (elapsed, peak_kb, out, _) = timed(
             Command::new(&exe)
                 .args(["--push-child", &store_dir.display().to_string(), &endpoint])
-                .arg(protocol.as_str()),
+                .arg(protocol.as_str())
+                .arg(jobs.to_string()),
         );
         let _ = server.kill();
         let _ = server.wait();
         let triples: u64 = out.trim().parse().unwrap_or_else(|_| panic!("push child said {out:?}"));
+        let rate = triples as f64 / elapsed.as_secs_f64();
         println!(
-            "migraph push ({}): {triples} triples in {elapsed:.2?} = {:.0} triples/s, peak RSS {:.0} MB",
+            "migraph push ({}, {jobs} job(s)): {triples} triples in {elapsed:.2?} = {rate:.0} triples/s, peak RSS {:.0} MB",
             protocol.as_str(),
-            triples as f64 / elapsed.as_secs_f64(),
             peak_kb as f64 / 1024.0
         );
+        rates.push((format!("{}, {jobs} job(s)", protocol.as_str()), rate));
     }
 
     let load_dir = tmp.path().join("load");
@@ -107,19 +122,25 @@ fn main() {
         "--file",
         &nquads.display().to_string(),
     ]));
+    let load_rate = quads as f64 / elapsed.as_secs_f64();
     println!(
-        "oxigraph load (same data as N-Quads): {quads} quads in {elapsed:.2?} = {:.0} quads/s, peak RSS {:.0} MB",
-        quads as f64 / elapsed.as_secs_f64(),
+        "oxigraph load (same data as N-Quads): {quads} quads in {elapsed:.2?} = {load_rate:.0} quads/s, peak RSS {:.0} MB",
         peak_kb as f64 / 1024.0
     );
+    for (run, rate) in rates {
+        println!("push ({run}) / oxigraph load: {:.2}x", rate / load_rate);
+    }
 }
 
 /// The child: pushes the store and prints the number of triples sent.
 fn push_child(args: &[String]) {
-    let [store, endpoint, protocol] = args else { panic!("--push-child STORE ENDPOINT PROTOCOL") };
+    let [store, endpoint, protocol, jobs] = args else {
+        panic!("--push-child STORE ENDPOINT PROTOCOL JOBS")
+    };
     let store = GraphStore::open_read_only(Path::new(store)).expect("open store");
     let mut config = PushConfig::new(endpoint.clone());
     config.protocol = if protocol == "update" { Protocol::Update } else { Protocol::Gsp };
+    config.jobs = jobs.parse().expect("--push-child JOBS is a number");
     let mut requests = 0u64;
     let summary = push(&store, &config, &mut |event| {
         if let PushEvent::ChunkSent { .. } = event {
