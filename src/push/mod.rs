@@ -14,10 +14,11 @@
 //! [`PushConfig::jobs`] graphs are sent at once, each by one job over its own keep-alive
 //! connection with its chunks in order (servers such as Oxigraph spend most of a push
 //! in per-request transactions, which run side by side); memory is bounded by
-//! `jobs × chunk_triples`. A push reads the store
-//! only (open it read-only; `migraph serve` can keep running) and remembers in
-//! `<store>/push-state.json` what it sent where ([`PushState`]), which drives
-//! `--only-changed` and the removal of graphs deleted locally since the last push.
+//! `jobs × chunk_triples`. A push reads the store only (open it read-only; `migraph
+//! serve` can keep running) and remembers in `<store>/push-state.json` what it sent
+//! where ([`PushState`]), which drives `--only-changed` and the removal of graphs
+//! deleted locally since the last push; a graph is recorded there only once all its
+//! chunks went through.
 //!
 //! Graphs are independent: a graph that fails is listed in [`PushSummary::failed`] and
 //! the push goes on with the next one, unless the failure would repeat for every graph
