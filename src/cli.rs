@@ -198,6 +198,11 @@ enum Command {
         /// Most triples per request.
         #[arg(long, default_value_t = migraph::push::DEFAULT_CHUNK_TRIPLES)]
         chunk_triples: usize,
+        /// Graphs sent at once, each over its own connection (default: the number of
+        /// cores, at most 4).
+        #[arg(long, default_value_t = migraph::push::default_jobs(),
+              value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
+        jobs: usize,
         /// Retries of a request after a server error or a lost connection.
         #[arg(long, default_value_t = migraph::push::DEFAULT_RETRIES)]
         retries: u32,
@@ -445,6 +450,7 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
             graph_prefix,
             only_changed,
             chunk_triples,
+            jobs,
             retries,
             timeout,
             store,
@@ -475,6 +481,7 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
             config.graph_prefix = graph_prefix;
             config.only_changed = only_changed;
             config.chunk_triples = chunk_triples;
+            config.jobs = jobs;
             config.retries = retries;
             config.timeout = Duration::from_secs(timeout);
             config.state_file = Some(PushState::path_in(&store.store));

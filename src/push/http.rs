@@ -72,17 +72,27 @@ pub(crate) trait Transport {
     fn send(&mut self, request: &Request<'_>) -> Result<Response, TransportError>;
 }
 
-/// The real transport: a `ureq` agent with a keep-alive connection pool.
+/// The real transport: a `ureq` agent with a keep-alive connection pool. Clones share
+/// the pool (each request in flight has its own connection, reused afterwards) and
+/// start from the last Digest challenge seen.
+#[derive(Clone)]
 pub(crate) struct UreqTransport {
     agent: ureq::Agent,
     digest: Option<Digest>,
 }
 
 impl UreqTransport {
-    /// An agent whose every request (connect, send, receive) must end within `timeout`;
-    /// with `digest` credentials (user, password), it answers Digest challenges.
-    pub(crate) fn new(timeout: Duration, digest: Option<(String, String)>) -> UreqTransport {
+    /// An agent whose every request (connect, send, receive) must end within `timeout`,
+    /// keeping up to `connections` idle connections to the server for reuse (one per
+    /// job); with `digest` credentials (user, password), it answers Digest challenges.
+    pub(crate) fn new(
+        timeout: Duration,
+        connections: usize,
+        digest: Option<(String, String)>,
+    ) -> UreqTransport {
         let config = ureq::Agent::config_builder()
+            .max_idle_connections_per_host(connections.max(1))
+            .max_idle_connections(connections.max(10))
             // Statuses are data here: the push logic decides what a 4xx or 5xx means.
             .http_status_as_error(false)
             .timeout_global(Some(timeout))
@@ -170,6 +180,7 @@ fn send_once(
 }
 
 /// Digest credentials and the server's last challenge.
+#[derive(Clone)]
 struct Digest {
     user: String,
     password: String,

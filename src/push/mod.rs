@@ -10,10 +10,15 @@
 //!   batches posted to the update endpoint.
 //!
 //! Bodies are N-Triples cut into chunks of [`PushConfig::chunk_triples`] lines while the
-//! store dumps them, so memory stays flat whatever the graph size. A push reads the store
-//! only (open it read-only; `migraph serve` can keep running) and remembers in
-//! `<store>/push-state.json` what it sent where ([`PushState`]), which drives
-//! `--only-changed` and the removal of graphs deleted locally since the last push.
+//! store dumps them, so memory stays flat whatever the graph size. Up to
+//! [`PushConfig::jobs`] graphs are sent at once, each by one job over its own keep-alive
+//! connection with its chunks in order (servers such as Oxigraph spend most of a push
+//! in per-request transactions, which run side by side); memory is bounded by
+//! `jobs × chunk_triples`. A push reads the store only (open it read-only; `migraph
+//! serve` can keep running) and remembers in `<store>/push-state.json` what it sent
+//! where ([`PushState`]), which drives `--only-changed` and the removal of graphs
+//! deleted locally since the last push; a graph is recorded there only once all its
+//! chunks went through.
 //!
 //! Graphs are independent: a graph that fails is listed in [`PushSummary::failed`] and
 //! the push goes on with the next one, unless the failure would repeat for every graph
@@ -32,8 +37,11 @@ mod source;
 mod state;
 mod store_source;
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, mpsc};
 use std::time::Duration;
 
 use chunk::{ChunkError, ChunkWriter, HashWriter, Written};
@@ -50,6 +58,9 @@ use crate::store::GraphStore;
 pub const MIGRAPH_BASE: &str = "https://w3id.org/migraph/";
 /// Default [`PushConfig::chunk_triples`]: about 10 MB of N-Triples per request.
 pub const DEFAULT_CHUNK_TRIPLES: usize = 50_000;
+/// The most graphs [`default_jobs`] sends at once: beyond a few concurrent writers a
+/// triple store gains little and a shared one suffers.
+pub const MAX_DEFAULT_JOBS: usize = 4;
 /// Default [`PushConfig::retries`].
 pub const DEFAULT_RETRIES: u32 = 4;
 /// Default [`PushConfig::timeout`].
@@ -76,6 +87,11 @@ impl Protocol {
             Protocol::Update => "update",
         }
     }
+}
+
+/// Default [`PushConfig::jobs`]: the number of cores, at most [`MAX_DEFAULT_JOBS`].
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, NonZeroUsize::get).min(MAX_DEFAULT_JOBS)
 }
 
 /// Credentials sent with every request.
@@ -149,6 +165,10 @@ pub struct PushConfig {
     pub only_changed: bool,
     /// Most triples per request. Default [`DEFAULT_CHUNK_TRIPLES`].
     pub chunk_triples: usize,
+    /// Graphs sent at once, each over its own connection (at least 1). The chunks of one
+    /// graph are always sent in order by one job. Memory grows with `jobs ×
+    /// chunk_triples`, not with graph size. Default [`default_jobs`].
+    pub jobs: usize,
     /// Retries of a request after a 5xx, 408, 429 or a failed connection. Default
     /// [`DEFAULT_RETRIES`].
     pub retries: u32,
@@ -174,6 +194,7 @@ impl PushConfig {
             graph_prefix: None,
             only_changed: false,
             chunk_triples: DEFAULT_CHUNK_TRIPLES,
+            jobs: default_jobs(),
             retries: DEFAULT_RETRIES,
             backoff: DEFAULT_BACKOFF,
             timeout: DEFAULT_TIMEOUT,
@@ -355,7 +376,7 @@ pub fn push_from(
         Auth::Digest { user, password } => Some((user.clone(), password.clone())),
         Auth::None | Auth::Bearer(_) | Auth::Basic { .. } => None,
     };
-    let transport = UreqTransport::new(config.timeout, digest);
+    let transport = UreqTransport::new(config.timeout, config.jobs, digest);
     run(source, config, transport, std::thread::sleep, progress)
 }
 
@@ -377,8 +398,16 @@ impl GraphError {
     }
 }
 
-/// The push itself, over any transport (the tests script one) and sleep function.
-fn run<T: Transport + Send>(
+/// The push itself, over any transport (the tests script one; each job sends through
+/// its own clone of it) and sleep function.
+///
+/// Graphs go in three phases, in the source's order: the first graph alone (so an
+/// unreachable server or refused credentials cost one request, not one per job), then
+/// the others but the last, up to [`PushConfig::jobs`] at once, then the last graph once
+/// every other one is done (migraph's catalogue, which readers must find only after the
+/// documents it lists). Jobs send their events to this thread, which alone calls
+/// `progress` and builds the summary; the push state is shared under a lock.
+fn run<T: Transport + Clone + Send>(
     source: &dyn GraphSource,
     config: &PushConfig,
     transport: T,
@@ -396,7 +425,7 @@ fn run<T: Transport + Send>(
     if config.only_changed && config.state_file.is_none() {
         tracing::warn!("no push state file (in-memory store): every graph is sent");
     }
-    let mut state = match &config.state_file {
+    let state = match &config.state_file {
         Some(path) => PushState::load(path)?,
         None => PushState::empty(),
     };
@@ -416,82 +445,99 @@ fn run<T: Transport + Send>(
         config.backoff,
         sleep,
     );
-    let mut summary = PushSummary::default();
-    let mut first_error: Option<String> = None;
-    let mut stopped = false;
+    let shared = Shared {
+        source,
+        config,
+        key,
+        state: Mutex::new(state),
+        stopped: AtomicBool::new(false),
+        requests: AtomicU64::new(0),
+    };
+    let mut tally = Tally::default();
     progress(PushEvent::Started { graphs: graphs.len() });
 
-    for (target, local) in &graphs {
-        if stopped {
-            summary.failed.push(target.clone());
-            continue;
-        }
-        if config.only_changed && config.state_file.is_some() {
-            let mut hasher = HashWriter::new();
-            match source.write_graph(local, &mut hasher) {
-                Ok(()) => {
-                    let hash = hasher.finish();
-                    if state.hash(&key, target) == Some(hash.as_str()) {
-                        tracing::debug!(graph = %target, "unchanged, skipped");
-                        summary.graphs_skipped += 1;
-                        progress(PushEvent::GraphSkipped { graph: target.clone() });
-                        continue;
-                    }
-                }
-                Err(err) => {
-                    fail(&mut summary, &mut first_error, target, &err.into(), progress);
-                    continue;
-                }
+    let fatal = std::thread::scope(|scope| {
+        let (events_tx, events_rx) = mpsc::channel::<PushEvent>();
+        let shared = &shared;
+        let graphs = &graphs;
+        let sender = &mut sender;
+        let phases = scope.spawn(move || -> Result<(), PushError> {
+            let mut report = |event| {
+                // The receiving end lives until every job has ended.
+                let _ = events_tx.send(event);
+            };
+            let (first, rest) = graphs.split_at(graphs.len().min(1));
+            let (middle, last) = rest.split_at(rest.len().saturating_sub(1));
+            for (target, local) in first {
+                shared.push_graph(sender, target, local, &mut report)?;
             }
-        }
-        // Forget the graph before sending it: should this push stop half-way, the
-        // next `--only-changed` run must not take the half-sent graph for unchanged.
-        if state.hash(&key, target).is_some() {
-            state.forget(&key, target);
-            save(&state, config)?;
-        }
-        match send_graph(source, config, &mut sender, target, local, progress) {
-            Ok(written) => {
-                tracing::debug!(graph = %target, triples = written.triples, "sent");
-                summary.graphs_sent += 1;
-                summary.triples += written.triples;
-                summary.bytes += written.bytes;
-                state.record(&key, target, &written.hash);
-                save(&state, config)?;
-                progress(PushEvent::GraphSent {
-                    graph: target.clone(),
-                    triples: written.triples,
-                    bytes: written.bytes,
-                });
+            shared.push_concurrently(sender, middle, &events_tx)?;
+            for (target, local) in last {
+                shared.push_graph(sender, target, local, &mut report)?;
             }
-            Err(err) => {
-                stopped = err.stops_push();
-                fail(&mut summary, &mut first_error, target, &err, progress);
-            }
+            Ok(())
+        });
+        // Ends when the phases and every job have dropped their end of the channel.
+        for event in events_rx {
+            tally.count(&event);
+            progress(event);
         }
+        match phases.join() {
+            Ok(result) => result.err(),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    if let Some(fatal) = fatal {
+        return Err(fatal);
     }
+    let Shared { state, stopped, requests, key, .. } = shared;
+    let mut state = state.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut stopped = stopped.into_inner();
 
     for graph in stale {
         if stopped {
-            summary.failed.push(graph);
+            tally.unsent.push(graph);
             continue;
         }
         match sender.delete_graph(&graph, progress) {
             Ok(()) => {
-                summary.graphs_deleted += 1;
                 state.forget(&key, &graph);
                 save(&state, config)?;
-                progress(PushEvent::GraphDeleted { graph });
+                let event = PushEvent::GraphDeleted { graph };
+                tally.count(&event);
+                progress(event);
             }
             Err(err) => {
                 let err = GraphError::from(err);
                 stopped = err.stops_push();
-                fail(&mut summary, &mut first_error, &graph, &err, progress);
+                tracing::warn!(%graph, error = %err, "graph not deleted");
+                tally.failed_deletions.push(graph.clone());
+                let event = PushEvent::GraphFailed { graph, error: err.to_string() };
+                tally.count(&event);
+                progress(event);
             }
         }
     }
 
-    summary.requests = sender.requests;
+    let mut summary = tally.summary;
+    summary.requests = requests.into_inner() + sender.requests;
+    // Failed graphs in push order (whatever order the jobs finished in), then the
+    // graphs never started because the push stopped, then failed deletions.
+    let mut failed: Vec<(usize, String)> = Vec::new();
+    for (position, (target, _)) in graphs.iter().enumerate() {
+        if tally.errors.contains_key(target) || !tally.done.contains(target) {
+            failed.push((position, target.clone()));
+        }
+    }
+    let first_error = failed
+        .iter()
+        .find_map(|(_, g)| tally.errors.get(g))
+        .or_else(|| tally.errors.values().next())
+        .cloned();
+    summary.failed = failed.into_iter().map(|(_, g)| g).collect();
+    for graph in tally.unsent.into_iter().chain(tally.failed_deletions) {
+        summary.failed.push(graph);
+    }
     tracing::info!(
         sent = summary.graphs_sent,
         skipped = summary.graphs_skipped,
@@ -501,25 +547,191 @@ fn run<T: Transport + Send>(
         "push finished"
     );
     match first_error {
-        None => Ok(summary),
-        Some(first_error) => {
-            Err(PushError::Incomplete { endpoint: config.endpoint.clone(), summary, first_error })
-        }
+        None if summary.failed.is_empty() => Ok(summary),
+        first_error => Err(PushError::Incomplete {
+            endpoint: config.endpoint.clone(),
+            summary,
+            first_error: first_error
+                .unwrap_or_else(|| "the push stopped before these graphs".to_owned()),
+        }),
     }
 }
 
-/// Records a failed graph.
-fn fail(
-    summary: &mut PushSummary,
-    first_error: &mut Option<String>,
-    graph: &str,
-    err: &GraphError,
-    progress: &mut dyn FnMut(PushEvent),
-) {
-    tracing::warn!(%graph, error = %err, "graph not pushed");
-    summary.failed.push(graph.to_owned());
-    first_error.get_or_insert_with(|| err.to_string());
-    progress(PushEvent::GraphFailed { graph: graph.to_owned(), error: err.to_string() });
+/// What every job of a push reads and writes.
+struct Shared<'a> {
+    source: &'a dyn GraphSource,
+    config: &'a PushConfig,
+    /// [`PushConfig::state_key`].
+    key: String,
+    /// The push state, saved after each change.
+    state: Mutex<PushState>,
+    /// Set when a failure would repeat for every graph: no job starts another graph.
+    stopped: AtomicBool,
+    /// Successful requests of the jobs that have ended.
+    requests: AtomicU64,
+}
+
+impl Shared<'_> {
+    fn state(&self) -> std::sync::MutexGuard<'_, PushState> {
+        // A job that panicked while holding the lock is re-raised by the scope; the
+        // state it left is still a valid value.
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Sends `graphs` with up to [`PushConfig::jobs`] jobs, each with its own
+    /// [`Sender::fork`] of `sender` (its own connection), taking the next graph when
+    /// done with one.
+    fn push_concurrently<T: Transport + Clone + Send>(
+        &self,
+        sender: &Sender<T>,
+        graphs: &[(String, String)],
+        events: &mpsc::Sender<PushEvent>,
+    ) -> Result<(), PushError> {
+        let jobs = self.config.jobs.clamp(1, graphs.len().max(1));
+        let next = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..jobs)
+                .map(|_| {
+                    let mut sender = sender.fork();
+                    let events = events.clone();
+                    let next = &next;
+                    scope.spawn(move || -> Result<(), PushError> {
+                        let mut report = |event| {
+                            let _ = events.send(event);
+                        };
+                        let result = loop {
+                            if self.stopped.load(Ordering::Relaxed) {
+                                break Ok(());
+                            }
+                            let index = next.fetch_add(1, Ordering::Relaxed);
+                            let Some((target, local)) = graphs.get(index) else { break Ok(()) };
+                            if let Err(fatal) =
+                                self.push_graph(&mut sender, target, local, &mut report)
+                            {
+                                self.stopped.store(true, Ordering::Relaxed);
+                                break Err(fatal);
+                            }
+                        };
+                        self.requests.fetch_add(sender.requests, Ordering::Relaxed);
+                        result
+                    })
+                })
+                .collect();
+            let mut first = Ok(());
+            for worker in workers {
+                let result = match worker.join() {
+                    Ok(result) => result,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                };
+                if first.is_ok() {
+                    first = result;
+                }
+            }
+            first
+        })
+    }
+
+    /// Sends one graph (or skips it when unchanged), reporting `GraphSkipped`,
+    /// `GraphSent` or `GraphFailed`; does nothing once the push has stopped. A failed
+    /// graph is reported, not returned: only a push state that cannot be saved is an
+    /// error, and it ends the push.
+    fn push_graph<T: Transport + Send>(
+        &self,
+        sender: &mut Sender<T>,
+        target: &str,
+        local: &str,
+        report: &mut dyn FnMut(PushEvent),
+    ) -> Result<(), PushError> {
+        if self.stopped.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let config = self.config;
+        let failed = |err: GraphError, report: &mut dyn FnMut(PushEvent)| {
+            if err.stops_push() {
+                self.stopped.store(true, Ordering::Relaxed);
+            }
+            tracing::warn!(graph = %target, error = %err, "graph not pushed");
+            report(PushEvent::GraphFailed { graph: target.to_owned(), error: err.to_string() });
+        };
+        if config.only_changed && config.state_file.is_some() {
+            let mut hasher = HashWriter::new();
+            if let Err(err) = self.source.write_graph(local, &mut hasher) {
+                failed(err.into(), report);
+                return Ok(());
+            }
+            let hash = hasher.finish();
+            if self.state().hash(&self.key, target) == Some(hash.as_str()) {
+                tracing::debug!(graph = %target, "unchanged, skipped");
+                report(PushEvent::GraphSkipped { graph: target.to_owned() });
+                return Ok(());
+            }
+        }
+        // Forget the graph before sending it: should this push stop half-way, the
+        // next `--only-changed` run must not take the half-sent graph for unchanged.
+        {
+            let mut state = self.state();
+            if state.hash(&self.key, target).is_some() {
+                state.forget(&self.key, target);
+                save(&state, config)?;
+            }
+        }
+        match send_graph(self.source, config, sender, target, local, report) {
+            Ok(written) => {
+                tracing::debug!(graph = %target, triples = written.triples, "sent");
+                {
+                    let mut state = self.state();
+                    state.record(&self.key, target, &written.hash);
+                    save(&state, config)?;
+                }
+                report(PushEvent::GraphSent {
+                    graph: target.to_owned(),
+                    triples: written.triples,
+                    bytes: written.bytes,
+                });
+            }
+            Err(err) => failed(err, report),
+        }
+        Ok(())
+    }
+}
+
+/// The summary as built from the events, on the thread that calls `progress`.
+#[derive(Default)]
+struct Tally {
+    summary: PushSummary,
+    /// Graphs that were sent, skipped or failed (every other one was not started).
+    done: BTreeSet<String>,
+    /// The error of each failed graph.
+    errors: BTreeMap<String, String>,
+    /// Graphs to delete that were not, because the push stopped.
+    unsent: Vec<String>,
+    /// Graphs whose deletion failed.
+    failed_deletions: Vec<String>,
+}
+
+impl Tally {
+    fn count(&mut self, event: &PushEvent) {
+        match event {
+            PushEvent::GraphSkipped { graph } => {
+                self.summary.graphs_skipped += 1;
+                self.done.insert(graph.clone());
+            }
+            PushEvent::GraphSent { graph, triples, bytes } => {
+                self.summary.graphs_sent += 1;
+                self.summary.triples += triples;
+                self.summary.bytes += bytes;
+                self.done.insert(graph.clone());
+            }
+            PushEvent::GraphDeleted { .. } => self.summary.graphs_deleted += 1,
+            PushEvent::GraphFailed { graph, error } => {
+                self.done.insert(graph.clone());
+                self.errors.insert(graph.clone(), error.clone());
+            }
+            PushEvent::Started { .. }
+            | PushEvent::ChunkSent { .. }
+            | PushEvent::Retrying { .. } => {}
+        }
+    }
 }
 
 fn save(state: &PushState, config: &PushConfig) -> Result<(), PushError> {

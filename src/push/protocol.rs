@@ -99,6 +99,26 @@ impl<T: Transport> Sender<T> {
         }
     }
 
+    /// A sender to the same endpoint over a clone of the transport (for a concurrent
+    /// job), knowing what this one learned (a server that wants Turtle), with its own
+    /// request count starting at 0.
+    pub(crate) fn fork(&self) -> Sender<T>
+    where
+        T: Clone,
+    {
+        Sender {
+            transport: self.transport.clone(),
+            endpoint: self.endpoint.clone(),
+            protocol: self.protocol,
+            authorization: self.authorization.clone(),
+            retries: self.retries,
+            backoff: self.backoff,
+            gsp_media_type: self.gsp_media_type,
+            sleep: self.sleep,
+            requests: 0,
+        }
+    }
+
     /// Sends chunk `index` of graph `graph`: chunk 0 replaces the graph, later chunks
     /// append to it. `body` holds whole N-Triples lines.
     pub(crate) fn send_chunk(

@@ -16,9 +16,11 @@ pub struct SourceError {
     pub message: String,
 }
 
-/// A set of named graphs that can be pushed.
-pub trait GraphSource {
-    /// The graph IRIs to push, in push order.
+/// A set of named graphs that can be pushed. `Sync`, because several jobs of a push read
+/// graphs at once.
+pub trait GraphSource: Sync {
+    /// The graph IRIs to push, in push order: the first is sent alone, then the others
+    /// but the last, several at once, then the last once every other one is done.
     fn graphs(&self) -> Result<Vec<String>, SourceError>;
 
     /// Writes the triples of graph `iri` to `out` as N-Triples, one triple per line.

@@ -304,3 +304,106 @@ fn auth_debug_hides_secrets_and_basic_header_is_rfc7617() {
     assert_eq!(basic.header().as_deref(), Some("Basic ZGJhOnMzY3JldA=="));
     assert_eq!(Auth::Bearer("tok".to_owned()).header().as_deref(), Some("Bearer tok"));
 }
+
+/// Positions of the requests for `graph` in the order the server got them.
+fn positions(server: &FakeServer, graph: &str) -> Vec<usize> {
+    let requests = server.requests.lock().expect("not poisoned");
+    requests.iter().enumerate().filter(|(_, (_, g))| g == graph).map(|(i, _)| i).collect()
+}
+
+#[test]
+fn push_with_several_jobs_sends_the_same_graphs_first_and_last_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let docs: Vec<(String, usize)> = (0..12).map(|i| (format!("d{i:02}.txt"), 3 * i)).collect();
+    let docs: Vec<(&str, usize)> = docs.iter().map(|(d, n)| (d.as_str(), *n)).collect();
+    let src = source(&docs);
+
+    let one = FakeServer::default();
+    let mut cfg = config(&dir);
+    cfg.jobs = 1;
+    let sequential = run_with(&one, &src, &cfg).0.expect("push ok");
+
+    let three = FakeServer::default();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut cfg = config(&dir);
+    cfg.jobs = 3;
+    let (result, events) = run_with(&three, &src, &cfg);
+    let concurrent = result.expect("push ok");
+    assert_eq!(held(&three), held(&one), "same graphs, same triple counts");
+    assert_eq!(concurrent.graphs_sent, 14);
+    assert_eq!(concurrent.triples, sequential.triples);
+    assert_eq!(concurrent.requests, sequential.requests);
+    assert_eq!(events.iter().filter(|e| matches!(e, PushEvent::GraphSent { .. })).count(), 14);
+
+    // Each graph: one PUT, then its POSTs, in order, whatever the interleaving.
+    let requests = three.requests.lock().expect("not poisoned").clone();
+    for (graph, _) in &src.graphs {
+        let methods: Vec<Method> =
+            requests.iter().filter(|(_, g)| g == graph).map(|(m, _)| *m).collect();
+        assert_eq!(methods.first(), Some(&Method::Put), "{graph}");
+        assert!(methods[1..].iter().all(|m| *m == Method::Post), "{graph}: {methods:?}");
+    }
+    // The ontology is done before any other graph starts; the catalogue starts once
+    // every other graph is done.
+    let ontology = positions(&three, "https://w3id.org/migraph/graph/ontology");
+    let catalogue = positions(&three, "https://w3id.org/migraph/graph/catalogue");
+    assert_eq!(ontology, [0]);
+    let tail: Vec<usize> = (requests.len() - catalogue.len()..requests.len()).collect();
+    assert_eq!(catalogue, tail, "12 catalogue triples: 3 requests, the last ones");
+
+    // The state records every graph, as after a sequential push.
+    let state = PushState::load(&PushState::path_in(dir.path())).expect("state");
+    let recorded = state.graphs(&cfg.state_key()).expect("endpoint recorded");
+    assert_eq!(recorded.len(), 14);
+}
+
+#[test]
+fn push_with_several_jobs_reports_a_failed_graph_and_does_not_record_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let docs: Vec<(String, usize)> = (0..9).map(|i| (format!("d{i}.txt"), 6)).collect();
+    let docs: Vec<(&str, usize)> = docs.iter().map(|(d, n)| (d.as_str(), *n)).collect();
+    let src = source(&docs);
+    let bad = "https://w3id.org/migraph/id/doc/d4.txt".to_owned();
+    let server = FakeServer { fail_graph: Some(bad.clone()), ..FakeServer::default() };
+    let mut cfg = config(&dir);
+    cfg.jobs = 3;
+    cfg.only_changed = true;
+    let (result, events) = run_with(&server, &src, &cfg);
+    let err = result.expect_err("d4 fails");
+    let PushError::Incomplete { summary, first_error, .. } = &err else {
+        panic!("expected Incomplete, got {err}");
+    };
+    assert_eq!(summary.failed, std::slice::from_ref(&bad));
+    assert_eq!(summary.graphs_sent, 10, "the other graphs still go through");
+    assert!(first_error.contains("HTTP 500: disk full"), "{first_error}");
+    assert!(
+        events.contains(&PushEvent::GraphFailed { graph: bad.clone(), error: first_error.clone() })
+    );
+    // Two attempts (one retry), both failed.
+    assert_eq!(positions(&server, &bad).len(), 2);
+
+    let state = PushState::load(&PushState::path_in(dir.path())).expect("state");
+    let recorded = state.graphs(&cfg.state_key()).expect("endpoint recorded");
+    assert_eq!(recorded.len(), 10);
+    assert!(!recorded.contains_key(&bad), "a failed graph is not recorded");
+
+    // The next --only-changed push sends that graph only.
+    let fixed = FakeServer { fail_graph: None, ..server.clone() };
+    let (retry, events) = run_with(&fixed, &src, &cfg);
+    assert_eq!(retry.expect("push ok").graphs_sent, 1);
+    assert_eq!(sent(&events), [bad]);
+}
+
+#[test]
+fn push_with_several_jobs_stops_after_one_request_at_refused_credentials() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = FakeServer { status: Some(403), ..FakeServer::default() };
+    let mut cfg = config(&dir);
+    cfg.jobs = 4;
+    let src = source(&[("a.txt", 5), ("b.txt", 5), ("c.txt", 5), ("d.txt", 5)]);
+    let err = run_with(&server, &src, &cfg).0.expect_err("403");
+    let PushError::Incomplete { summary, .. } = err else { panic!("expected Incomplete") };
+    let all: Vec<String> = src.graphs.iter().map(|(g, _)| g.clone()).collect();
+    assert_eq!(summary.failed, all, "every graph is listed, in push order");
+    assert_eq!(server.requests.lock().expect("not poisoned").len(), 1);
+}
