@@ -198,8 +198,7 @@ enum Command {
         /// Most triples per request.
         #[arg(long, default_value_t = migraph::push::DEFAULT_CHUNK_TRIPLES)]
         chunk_triples: usize,
-        /// Graphs sent at once, each over its own connection (default: the number of
-        /// cores, at most 4).
+        /// Graphs sent at once, each over its own connection.
         #[arg(long, default_value_t = migraph::push::default_jobs(),
               value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
         jobs: usize,

@@ -498,11 +498,14 @@ struct Scan<'a> {
     doc: Option<IsoDate>,
     /// The last [`Scan::month`] answer, by token index: the date forms
     /// tried at one token each ask for the month there.
-    month_memo: Cell<(usize, Option<(usize, u8, bool)>)>,
+    month_memo: Cell<MonthMemo>,
 }
 
+/// A token index and what [`Scan::month`] said there.
+type MonthMemo = (usize, Option<(usize, u8, bool)>);
+
 /// An empty [`Scan::month_memo`].
-const NO_MONTH_MEMO: (usize, Option<(usize, u8, bool)>) = (usize::MAX, None);
+const NO_MONTH_MEMO: MonthMemo = (usize::MAX, None);
 
 impl Scan<'_> {
     /// The token at `idx`, if any.
