@@ -652,6 +652,16 @@ fn negated(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, a: usize, b: 
     })
 }
 
+/// A mention of an earlier name standing in for a pronoun or anaphor at `at`:
+/// the same entity, anchored at `at`, recognised as `previous`.
+fn previous_at(m: &Ment, at: usize) -> Ment {
+    let mut m = m.clone();
+    m.start = at;
+    m.end = at;
+    m.how = "previous";
+    m
+}
+
 /// The actor a sentence-initial "It …" / "They …" refers to, for a trigger
 /// at `at` with no name of its own to the left: `None` when the sentence
 /// does not start with such a pronoun (or names an actor before `at`);
@@ -684,24 +694,13 @@ fn pronoun_subject(
         if sent.ms.iter().any(|m| m.start >= pron.end && m.end <= at && ok(m)) {
             return None;
         }
-        let found = sent.ms.iter().rev().find(|m| m.end <= pron.start && ok(m)).map(|m| {
-            let mut m = (*m).clone();
-            m.start = at;
-            m.end = at;
-            m.how = "previous";
-            m
-        });
+        let found =
+            sent.ms.iter().rev().find(|m| m.end <= pron.start && ok(m)).map(|m| previous_at(m, at));
         if found.is_some() {
             return Some(found);
         }
     }
-    let found = carry.previous_first.iter().rev().find(|m| ok(m)).map(|&m| {
-        let mut m = m.clone();
-        m.start = at;
-        m.end = at;
-        m.how = "previous";
-        m
-    });
+    let found = carry.previous_first.iter().rev().find(|m| ok(m)).map(|m| previous_at(m, at));
     Some(found)
 }
 
@@ -728,19 +727,10 @@ fn pronoun_before(
     if sent.ms.iter().any(|m| m.start >= pron.end && m.end <= at && ok(m)) {
         return None;
     }
-    let anchor = |m: &Ment| {
-        let mut m = m.clone();
-        m.start = at;
-        m.end = at;
-        m.how = "previous";
-        m
-    };
-    let found = sent
-        .ms
-        .iter()
-        .find(|m| m.end <= pron.start && ok(m))
-        .map(|m| anchor(m))
-        .or_else(|| carry.previous_first.iter().rev().find(|m| ok(m)).map(|&m| anchor(m)));
+    let found =
+        sent.ms.iter().find(|m| m.end <= pron.start && ok(m)).map(|m| previous_at(m, at)).or_else(
+            || carry.previous_first.iter().rev().find(|m| ok(m)).map(|m| previous_at(m, at)),
+        );
     Some(found)
 }
 
@@ -780,13 +770,12 @@ fn anaphor_subject(
     if kinds.is_empty() || sent.ms.iter().any(|m| m.end <= at && ok(m)) {
         return None;
     }
-    carry.previous_all.iter().rev().find(|m| kinds.contains(&m.kind) && ok(m)).map(|&m| {
-        let mut m = m.clone();
-        m.start = at;
-        m.end = at;
-        m.how = "previous";
-        m
-    })
+    carry
+        .previous_all
+        .iter()
+        .rev()
+        .find(|m| kinds.contains(&m.kind) && ok(m))
+        .map(|m| previous_at(m, at))
 }
 
 fn default_eu(res: &Resources, at: usize) -> Option<Ment> {
