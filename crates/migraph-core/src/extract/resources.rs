@@ -9,7 +9,11 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton as _;
+use aho_corasick::automaton::StateID;
+use aho_corasick::{
+    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, MatchKind, StartKind,
+};
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
@@ -475,7 +479,7 @@ enum ScanList {
 /// hits by list changes nothing downstream.
 #[derive(Debug, Clone)]
 pub(crate) struct Scanner {
-    ac: AhoCorasick,
+    dfa: aho_corasick::dfa::DFA,
     /// Per automaton pattern: its list and its index there.
     origin: Vec<(ScanList, usize)>,
 }
@@ -495,33 +499,110 @@ pub(crate) struct DocScan {
 
 impl Resources {
     /// Finds every phrase of every scanned list in `text`, in one pass.
+    ///
+    /// The occurrences come out in the order of the crate's overlapping
+    /// search: by end, and at one end in the order of the state's match list.
     pub(crate) fn scan(&self, text: &str) -> DocScan {
         let mut out = DocScan::default();
-        for m in self.scanner.ac.find_overlapping_iter(text) {
-            let Some(&(list, i)) = self.scanner.origin.get(m.pattern().as_usize()) else {
-                continue;
-            };
-            let hit = (m.start(), m.end(), i);
-            let dest = match list {
-                ScanList::Gazetteer => &mut out.gazetteer,
-                ScanList::Role => &mut out.role,
-                ScanList::Trigger => &mut out.trigger,
-                ScanList::Hypothetical => {
-                    if !self.cues.hypothetical.case_ok(&text[m.start()..m.end()], i) {
-                        continue;
+        for (end, sid) in self.scanner.match_states(text.as_bytes()) {
+            let dfa = &self.scanner.dfa;
+            for k in 0..dfa.match_len(sid) {
+                let pid = dfa.match_pattern(sid, k);
+                let Some(&(list, i)) = self.scanner.origin.get(pid.as_usize()) else {
+                    continue;
+                };
+                let start = end - dfa.pattern_len(pid);
+                let hit = (start, end, i);
+                let dest = match list {
+                    ScanList::Gazetteer => &mut out.gazetteer,
+                    ScanList::Role => &mut out.role,
+                    ScanList::Trigger => &mut out.trigger,
+                    ScanList::Hypothetical => {
+                        if !self.cues.hypothetical.case_ok(&text[start..end], i) {
+                            continue;
+                        }
+                        &mut out.hypothetical
                     }
-                    &mut out.hypothetical
-                }
-                ScanList::CancelAfter => &mut out.cancel_after,
-                ScanList::Money => &mut out.money,
-                ScanList::MoneyExclude => &mut out.money_exclude,
-                ScanList::Meeting => &mut out.meeting,
-            };
-            dest.push(hit);
+                    ScanList::CancelAfter => &mut out.cancel_after,
+                    ScanList::Money => &mut out.money,
+                    ScanList::MoneyExclude => &mut out.money_exclude,
+                    ScanList::Meeting => &mut out.meeting,
+                };
+                dest.push(hit);
+            }
         }
         out
     }
 }
+
+/// Texts shorter than this are walked in one lane.
+const LANE_MIN: usize = 4096;
+
+impl Scanner {
+    /// The automaton's match states along `bytes`, as `(end, state)` in
+    /// text order.
+    ///
+    /// The walk is a chain of dependent table reads, one per byte, and the
+    /// table is larger than the core's caches, so one walk waits on memory
+    /// most of the time. The text is therefore cut into [`LANES`] segments
+    /// walked in lock step, whose reads the CPU overlaps. The state after a
+    /// byte depends only on the last `max_pattern_len` bytes (it stands for
+    /// the longest suffix of the text read so far that begins a pattern), so
+    /// a lane starts that many bytes before its segment, and what it finds
+    /// there (the previous lane's) is dropped: the result is exactly that of
+    /// one walk over the whole text.
+    fn match_states(&self, bytes: &[u8]) -> Vec<(usize, StateID)> {
+        self.walk(bytes, if bytes.len() < LANE_MIN { 1 } else { LANES })
+    }
+
+    /// [`Scanner::match_states`] with `lanes` (1 to [`LANES`]) lanes.
+    fn walk(&self, bytes: &[u8], lanes: usize) -> Vec<(usize, StateID)> {
+        let dfa = &self.dfa;
+        let mut found = Vec::new();
+        let Ok(start) = dfa.start_state(Anchored::No) else {
+            return found;
+        };
+        let n = bytes.len();
+        let lanes = lanes.clamp(1, LANES);
+        let warm = dfa.max_pattern_len();
+        // Segment `l` is `cut[l]..cut[l + 1]`; its lane reads from `from[l]`.
+        let cut: [usize; LANES + 1] = std::array::from_fn(|l| n * l.min(lanes) / lanes);
+        let from: [usize; LANES] = std::array::from_fn(|l| cut[l].saturating_sub(warm));
+        let mut sid = [start; LANES];
+        let mut hits: [Vec<(usize, StateID)>; LANES] = Default::default();
+        // Lock step over the shortest lane, then each lane on its own.
+        let common = (0..lanes).map(|l| cut[l + 1] - from[l]).min().unwrap_or(0);
+        for step in 0..common {
+            for l in 0..LANES {
+                let at = from[l] + step;
+                let Some(&byte) = bytes.get(at) else { continue };
+                let s = dfa.next_state(Anchored::No, sid[l], byte);
+                sid[l] = s;
+                // Without a prefilter the special states are the dead state,
+                // which an unanchored search never enters, and match states.
+                if dfa.is_special(s) {
+                    hits[l].push((at + 1, s));
+                }
+            }
+        }
+        for l in 0..lanes {
+            let mut s = sid[l];
+            for (k, &byte) in bytes[from[l] + common..cut[l + 1]].iter().enumerate() {
+                s = dfa.next_state(Anchored::No, s, byte);
+                if dfa.is_special(s) {
+                    hits[l].push((from[l] + common + k + 1, s));
+                }
+            }
+        }
+        for (l, lane) in hits.iter().enumerate().take(lanes) {
+            found.extend(lane.iter().filter(|&&(end, s)| end > cut[l] && dfa.is_match(s)));
+        }
+        found
+    }
+}
+
+/// Lanes of the document walk ([`Scanner::match_states`]).
+const LANES: usize = 4;
 
 /// Builds the document scanner over the lists, in this order.
 fn scanner(
@@ -544,16 +625,24 @@ fn scanner(
     ];
     for (list, pats) in lists {
         for (i, p) in pats.into_iter().enumerate() {
+            // An empty phrase would match everywhere and makes the start
+            // state a match state, which the walk does not expect.
+            if p.is_empty() {
+                continue;
+            }
             texts.push(p);
             origin.push((list, i));
         }
     }
-    let ac = AhoCorasickBuilder::new()
+    // No prefilter: the walk in [`Resources::scan`] counts on start states
+    // not being special.
+    let dfa = aho_corasick::dfa::DFA::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::DFA))
+        .start_kind(StartKind::Unanchored)
+        .prefilter(false)
         .build(&texts)?;
-    Ok(Scanner { ac, origin })
+    Ok(Scanner { dfa, origin })
 }
 
 /// The lexicon's word lists, compiled once.
@@ -703,7 +792,8 @@ impl Resources {
             cue_kinds: Vec::new(),
             eu: None,
             cues: Cues::new(&Lexicon::default()),
-            scanner: Scanner { ac: empty_ac(), origin: Vec::new() },
+            scanner: scanner(&[], &[], &[], &Cues::new(&Lexicon::default()))
+                .expect("empty automaton builds"),
             demonyms: HashMap::default(),
             surface_set: FxHashSet::default(),
         }
@@ -1215,5 +1305,60 @@ fn merge_lexicon(into: &mut Lexicon, from: Lexicon) {
     into.cue.extend(from.cue);
     if from.hypothetical_window != default_window() {
         into.hypothetical_window = from.hypothetical_window;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `(start, end, pattern)` of every occurrence the walk with `lanes` lanes finds.
+    fn occurrences(sc: &Scanner, text: &str, lanes: usize) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        for (end, sid) in sc.walk(text.as_bytes(), lanes) {
+            for k in 0..sc.dfa.match_len(sid) {
+                let pid = sc.dfa.match_pattern(sid, k);
+                out.push((end - sc.dfa.pattern_len(pid), end, pid.as_usize()));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn lanes_find_what_one_overlapping_search_finds_in_its_order() {
+        // Overlapping and nested phrases, one longer than the shortest lane,
+        // so that occurrences straddle every cut between lanes.
+        let long = "International Organisation for Cooperation on Mixed Migration Routes";
+        let pats: Vec<String> = ["EU", "European Union", "Union", "union for", "on", "Mixed", long]
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        let sc = scanner(&pats, &[], &[], &Cues::new(&Lexicon::default())).unwrap();
+        let reference = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&pats)
+            .unwrap();
+        let mut text = String::new();
+        let mut k = 0u64;
+        while text.len() < 3 * LANE_MIN {
+            // A fixed pseudo-random mix of phrases, cut phrases and filler.
+            k = k.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let p = &pats[(k >> 33) as usize % pats.len()];
+            let cut = ((k >> 20) as usize % (p.len() + 1)).max(1);
+            text.push_str(if k.is_multiple_of(3) { &p[..cut] } else { p });
+            text.push_str(["", " ", "é ", ", the ", "x"][(k >> 40) as usize % 5]);
+        }
+        for len in [0, 1, 5, 97, LANE_MIN - 1, LANE_MIN, 2 * LANE_MIN + 13, text.len()] {
+            let t = &text[..(0..=len).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0)];
+            let want: Vec<(usize, usize, usize)> = reference
+                .find_overlapping_iter(t)
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect();
+            assert!(len < 100 || want.len() > 10, "the text has occurrences");
+            for lanes in 1..=LANES {
+                assert_eq!(occurrences(&sc, t, lanes), want, "{lanes} lanes over {len} bytes");
+            }
+        }
     }
 }
