@@ -1221,15 +1221,28 @@ impl Ctx<'_> {
 
     /// Keeps the longest mention where mentions overlap (ties: stronger source).
     fn resolve_overlaps(&mut self) {
-        let mut c = std::mem::take(&mut self.cands);
-        c.sort_by_key(|m| (std::cmp::Reverse(m.end - m.start), std::cmp::Reverse(m.prio), m.start));
+        let c = std::mem::take(&mut self.cands);
+        // Candidates are visited longest first, then stronger, then earlier,
+        // ties in list order. The order is sorted as small keys ending in the
+        // list index, so an unstable sort gives the stable order without
+        // moving whole mentions.
+        let mut order: Vec<(std::cmp::Reverse<usize>, std::cmp::Reverse<u8>, usize, usize)> = c
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                (std::cmp::Reverse(m.end - m.start), std::cmp::Reverse(m.prio), m.start, i)
+            })
+            .collect();
+        order.sort_unstable();
         // Kept spans never overlap, so the kept span starting last before a
         // candidate's end is the only one that can overlap it.
         // Kept spans as (start, end), sorted by start: a document keeps a few
         // hundred, so a sorted vector beats a tree.
         let mut spans: Vec<(usize, usize)> = Vec::new();
-        let mut kept: Vec<Ment> = Vec::new();
-        for m in c {
+        // Kept candidates as (start, end, rank in the visit order, list index).
+        let mut kept: Vec<(usize, usize, usize, usize)> = Vec::new();
+        for (rank, &(_, _, _, i)) in order.iter().enumerate() {
+            let m = &c[i];
             let at = spans.partition_point(|&(s, _)| s < m.end.max(m.start + 1));
             let clash = at
                 .checked_sub(1)
@@ -1244,10 +1257,12 @@ impl Ctx<'_> {
                 Some(slot) if slot.0 == m.start => *slot = (m.start, m.end),
                 Some(_) | None => spans.insert(at, (m.start, m.end)),
             }
-            kept.push(m);
+            kept.push((m.start, m.end, rank, i));
         }
-        kept.sort_by_key(|m| (m.start, m.end));
-        self.cands = kept;
+        // In text order; mentions with the same span stay in visit order.
+        kept.sort_unstable();
+        let mut slots: Vec<Option<Ment>> = c.into_iter().map(Some).collect();
+        self.cands = kept.iter().filter_map(|&(_, _, _, i)| slots[i].take()).collect();
     }
 
     /// Later mentions of people by surname, and "the presidency"-style anaphors.

@@ -159,6 +159,19 @@ fn lead_class(word: &str) -> u8 {
     class
 }
 
+/// The bytes that may open a clause break in [`Clauses::new`].
+const MAY_BREAK: [bool; 256] = {
+    let mut t = [false; 256];
+    let breaks = b",();:-/";
+    let mut k = 0;
+    while k < breaks.len() {
+        t[breaks[k] as usize] = true;
+        k += 1;
+    }
+    t[0xE2] = true;
+    t
+};
+
 impl Clauses {
     /// Splits a sentence `[start, end)` of `text` at commas, semicolons, colons,
     /// dashes and parentheses.
@@ -171,6 +184,10 @@ impl Clauses {
         // UTF-8 forms are E2 80 93 and E2 80 94): a byte scan finds them
         // without decoding the other characters.
         for (i, &b) in bytes.iter().enumerate() {
+            // Most bytes are none of them: one table read settles those.
+            if !MAY_BREAK[usize::from(b)] {
+                continue;
+            }
             let (is_break, width, comma_like) = match b {
                 b',' | b'(' | b')' => (true, 1, true),
                 b';' | b':' => (true, 1, false),
