@@ -1128,10 +1128,12 @@ impl Ctx<'_> {
     fn group_names(&mut self) {
         self.sort_cands();
         let text = self.text;
-        let nouns = self.res.lexicon.group_nouns.clone();
-        for (k, t) in self.toks.clone().iter().enumerate() {
+        let res = self.res;
+        let nouns = &res.group_noun_set;
+        for k in 0..self.toks.len() {
+            let t = self.toks[k];
             let w = t.text(text);
-            if !has(&nouns, w) || t.is_cap(text) {
+            if !nouns.contains(w) || t.is_cap(text) {
                 continue;
             }
             // Name after the noun: "group Proactiva Open Arms".
@@ -1188,9 +1190,10 @@ impl Ctx<'_> {
     fn projects(&mut self) {
         self.sort_cands();
         let text = self.text;
-        let nouns = self.res.lexicon.project_nouns.clone();
+        let res = self.res;
+        let nouns = &res.project_noun_set;
         for k in 0..self.toks.len() {
-            if !has(&nouns, self.word(k)) || k == 0 {
+            if !nouns.contains(self.word(k)) || k == 0 {
                 continue;
             }
             // Up to two lower-case modifiers between the name and the noun.

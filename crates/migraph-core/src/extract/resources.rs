@@ -703,6 +703,50 @@ pub struct Resources {
     pub(crate) demonyms: HashMap<String, usize>,
     /// Every gazetteer surface string, for "is this a known name" tests.
     pub(crate) surface_set: FxHashSet<String>,
+    /// The lexicon's group nouns, asked of every word of a document.
+    pub(crate) group_noun_set: WordSet,
+    /// The lexicon's project nouns, asked of every word of a document.
+    pub(crate) project_noun_set: WordSet,
+}
+
+/// Words compared ignoring ASCII case, as `eq_ignore_ascii_case` against each
+/// word of a list: for short lists asked of every word of a document, where
+/// a word's length and first byte rule out nearly every word before any
+/// comparison.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WordSet {
+    words: Vec<String>,
+    /// Bit `n` is set when a word of `n` bytes is listed (bit 63: 63 or more).
+    lens: u64,
+    /// Bit `b % 64` of word `b / 64` is set when a listed word starts with
+    /// byte `b` in ASCII lower case.
+    firsts: [u64; 4],
+}
+
+impl WordSet {
+    pub(crate) fn new(list: &[String]) -> WordSet {
+        let mut set = WordSet { words: list.to_vec(), ..WordSet::default() };
+        for w in list {
+            set.lens |= 1 << w.len().min(63);
+            if let Some(&b) = w.as_bytes().first() {
+                let b = usize::from(b.to_ascii_lowercase());
+                set.firsts[b / 64] |= 1 << (b % 64);
+            }
+        }
+        set
+    }
+
+    #[inline]
+    pub(crate) fn contains(&self, w: &str) -> bool {
+        let Some(&first) = w.as_bytes().first() else {
+            return self.words.iter().any(String::is_empty);
+        };
+        let b = usize::from(first.to_ascii_lowercase());
+        if self.lens >> w.len().min(63) & 1 == 0 || self.firsts[b / 64] >> (b % 64) & 1 == 0 {
+            return false;
+        }
+        self.words.iter().any(|x| x.len() == w.len() && x.eq_ignore_ascii_case(w))
+    }
 }
 
 /// A file handed to the loader: its name (for diagnostics) and its text.
@@ -796,6 +840,8 @@ impl Resources {
                 .expect("empty automaton builds"),
             demonyms: HashMap::default(),
             surface_set: FxHashSet::default(),
+            group_noun_set: WordSet::default(),
+            project_noun_set: WordSet::default(),
         }
     }
 
@@ -1216,6 +1262,8 @@ fn build(
     };
     let surface_texts: Vec<String> = b.surfaces.iter().map(|s| s.text.clone()).collect();
     let surface_set = surface_texts.iter().cloned().collect();
+    let group_noun_set = WordSet::new(&lexicon.group_nouns);
+    let project_noun_set = WordSet::new(&lexicon.project_nouns);
     let demonyms = b
         .surfaces
         .iter()
@@ -1280,6 +1328,8 @@ fn build(
             scanner,
             demonyms,
             surface_set,
+            group_noun_set,
+            project_noun_set,
         },
         diags,
     ))

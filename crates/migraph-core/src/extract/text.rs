@@ -290,6 +290,49 @@ mod tests {
         assert_eq!(words, ["EU-funded", "work", "done", "Egypt", "s"]);
     }
 
+    /// Tokens by the definition, one character at a time.
+    fn tokens_by_chars(t: &str) -> Vec<Tok> {
+        let chars: Vec<(usize, char)> = t.char_indices().collect();
+        let end_of = |k: usize| chars.get(k).map_or(t.len(), |&(i, _)| i);
+        let mut out = Vec::new();
+        let mut k = 0;
+        while k < chars.len() {
+            if !chars[k].1.is_alphanumeric() {
+                k += 1;
+                continue;
+            }
+            let start = chars[k].0;
+            k += 1;
+            loop {
+                match chars.get(k) {
+                    Some(&(_, c)) if c.is_alphanumeric() => k += 1,
+                    Some(&(_, '-')) if chars.get(k + 1).is_some_and(|c| c.1.is_alphanumeric()) => {
+                        k += 2
+                    }
+                    _ => break,
+                }
+            }
+            out.push(Tok { start, end: end_of(k) });
+        }
+        out
+    }
+
+    #[test]
+    fn tokens_match_the_definition_on_mixed_text() {
+        let pieces = ["EU", "-", " ", "–", "é", "ß", "9", "x", "--", "’s", "Ω", "\n", ",", "½"];
+        let mut k = 7u64;
+        for _ in 0..300 {
+            let mut t = String::new();
+            for _ in 0..40 {
+                k = k
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                t.push_str(pieces[(k >> 33) as usize % pieces.len()]);
+            }
+            assert_eq!(tokens(&t), tokens_by_chars(&t), "{t:?}");
+        }
+    }
+
     #[test]
     fn tokens_match_a_char_walk_on_mixed_scripts() {
         // Non-ASCII letters join words, non-ASCII punctuation splits them, and
