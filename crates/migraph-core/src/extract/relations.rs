@@ -15,7 +15,8 @@ use std::cell::OnceCell;
 use super::mentions::{Found, Ment};
 use super::resources::{ArgFinder, CueHits, DocScan, Resources, Rule};
 use super::text::{
-    Clauses, Tok, boundary_after, boundary_before, possessive_gap, tight_gap, tokens,
+    Clauses, Tok, boundary_after, boundary_before, lower_contains, lower_is_one_of, possessive_gap,
+    tight_gap, tokens,
 };
 use crate::ingest::Document;
 use crate::model::{EntityId, EntityKind, Evidence, Money, Relation, RelationKind, When};
@@ -310,10 +311,11 @@ const BODY_WORDS: &[&str] = &[
 
 fn is_body(m: &Ment, facts: &DocFacts<'_>) -> bool {
     matches!(m.kind, EntityKind::EUInstitution | EntityKind::EUAgency)
-        && facts.found.entities.get(&m.entity).is_some_and(|e| {
-            let n = e.name.to_lowercase();
-            BODY_WORDS.iter().any(|w| n.contains(w))
-        })
+        && facts
+            .found
+            .entities
+            .get(&m.entity)
+            .is_some_and(|e| BODY_WORDS.iter().any(|w| lower_contains(&e.name, w)))
 }
 
 /// A sentence that names a meeting body next to a meeting word sets the
@@ -490,8 +492,8 @@ fn rule_hits(
         if rule.multi_subject && subjects.len() == 1 && subjects[0].start < h.start {
             let mut first = subjects[0].clone();
             while let Some(prev) = sent.ms.iter().rev().find(|m| m.end <= first.start) {
-                let g = text[prev.end..first.start].trim().to_lowercase();
-                let joined = matches!(g.as_str(), "and" | "and the" | "," | ", and" | ", and the");
+                let g = text[prev.end..first.start].trim();
+                let joined = lower_is_one_of(g, &["and", "and the", ",", ", and", ", and the"]);
                 if !joined || !kind_ok(prev, &rule.subject_types) || prev.nationality {
                     break;
                 }
@@ -802,41 +804,49 @@ fn find_args(
     // measure; places and nationalities never act.
     let nationality_ok =
         matches!(rule.relation, RelationKind::ReturnsMigrantsTo | RelationKind::ImposesMeasureOn);
+    // The tests are pure; they run cheapest first and stop at the first
+    // that fails.
     let ok = |m: &Ment| {
-        let body_ok =
-            if subject { !rule.subject_body } else { !rule.object_body } || is_body(m, facts);
+        if !kind_ok(m, types) || m.nationality && !nationality_ok {
+            return false;
+        }
+        if other.is_some_and(|o| o.entity == m.entity || o.start == m.start && o.how != "context") {
+            return false;
+        }
         // A city that opens the sentence as its grammatical subject stands for
         // its state ("Madrid renewed …", "Ankara deported …"); elsewhere a place
         // is where something happens, not who acts.
-        let metonym = m.how == "place"
-            && sent.toks.first().is_some_and(|t| t.start == m.start)
-            && text[m.end..].starts_with(' ');
-        let actor_ok = !subject
-            || !(m.nationality
-                || matches!(m.how, "demonym-place")
-                || (m.how == "place" && !metonym));
+        if subject
+            && (m.nationality
+                || m.how == "demonym-place"
+                || m.how == "place"
+                    && !(sent.toks.first().is_some_and(|t| t.start == m.start)
+                        && text[m.end..].starts_with(' ')))
+        {
+            return false;
+        }
         // "the Danish Presidency of the Council": the complement of the other
         // argument's name is not an argument of its own.
-        let complement = rule.relation != RelationKind::PartOf
+        if rule.relation != RelationKind::PartOf
             && other.is_some_and(|o| {
                 o.end <= m.start && matches!(text[o.end..m.start].trim(), "of the" | "of")
-            });
+            })
+        {
+            return false;
+        }
         // "trained by Italy": the name after a passive "by" is the agent, never
         // the object of the active reading (contracts are the one relation whose
         // object is written that way).
-        let passive_agent = !subject
+        if !subject
             && rule.relation != RelationKind::ContractedBy
             && !finders.contains(&ArgFinder::By)
             && m.start > h.end
-            && agent_gap(&text[h.end..m.start]);
-        kind_ok(m, types)
-            && !complement
-            && !passive_agent
-            && other
-                .is_none_or(|o| o.entity != m.entity && !(o.start == m.start && o.how != "context"))
-            && body_ok
-            && actor_ok
-            && (!m.nationality || nationality_ok)
+            && agent_gap(&text[h.end..m.start])
+        {
+            return false;
+        }
+        let needs_body = if subject { rule.subject_body } else { rule.object_body };
+        !needs_body || is_body(m, facts)
     };
     let ci = sent.clauses.index(h.start);
     // "Italy has trained crews ever since it signed its memorandum with
@@ -901,11 +911,20 @@ fn find_args(
             ArgFinder::Right => {
                 // A trigger that ends in one of the prepositions ("back into") has
                 // already supplied it.
-                let trig = text[h.start..h.end].to_lowercase();
-                let trigger_prep = rule
-                    .object_preps
-                    .iter()
-                    .any(|p| trig.strip_suffix(p.as_str()).is_some_and(|t| t.ends_with(' ')));
+                let trig = &text[h.start..h.end];
+                let ends_in = |p: &str| {
+                    if trig.is_ascii() {
+                        // ASCII lower-cases byte by byte; `p` is lower case.
+                        trig.len() > p.len()
+                            && trig.as_bytes()[trig.len() - p.len()..]
+                                .eq_ignore_ascii_case(p.as_bytes())
+                            && trig.as_bytes()[trig.len() - p.len() - 1] == b' '
+                    } else {
+                        let trig = trig.to_lowercase();
+                        trig.strip_suffix(p).is_some_and(|t| t.ends_with(' '))
+                    }
+                };
+                let trigger_prep = rule.object_preps.iter().any(|p| ends_in(p));
                 let preps: &[String] =
                     if subject || trigger_prep { &[] } else { &rule.object_preps };
                 let multi = if subject { rule.multi_subject } else { rule.multi_object };
@@ -1102,16 +1121,23 @@ fn agent_gap(gap: &str) -> bool {
     if gap.contains(',') {
         return false;
     }
-    let mut words: Vec<&str> = gap.split_whitespace().collect();
-    if words.last().is_some_and(|w| w.eq_ignore_ascii_case("the")) {
-        words.pop();
+    // The gap's words from the end: an optional "the", then "by", then
+    // nothing or exactly "and|or <word>". No word list to collect.
+    let mut words = gap.split_whitespace().rev();
+    let mut last = words.next();
+    if last.is_some_and(|w| w.eq_ignore_ascii_case("the")) {
+        last = words.next();
     }
-    match words.split_last() {
-        Some((by, before)) if by.eq_ignore_ascii_case("by") => match before {
-            [] => true,
-            [conj, _] => matches!(conj.to_lowercase().as_str(), "and" | "or"),
-            _ => false,
-        },
+    if !last.is_some_and(|w| w.eq_ignore_ascii_case("by")) {
+        return false;
+    }
+    match (words.next(), words.next(), words.next()) {
+        (None, _, _) => true,
+        // No non-ASCII letter lower-cases to an ASCII one of "and" or "or",
+        // so an ASCII case-insensitive test is the lower-cased one.
+        (Some(_), Some(conj), None) => {
+            conj.eq_ignore_ascii_case("and") || conj.eq_ignore_ascii_case("or")
+        }
         _ => false,
     }
 }
@@ -1243,12 +1269,7 @@ fn right<'a>(
     };
     let cand = sent.ms.iter().find(|m| {
         m.start >= pos && m.end <= limit && kind_ok(m, types) && !compound_half(m) && {
-            preps.is_empty() || {
-                let gap = text[pos..m.start].to_lowercase();
-                let words: Vec<&str> =
-                    gap.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-                words.iter().rev().take(4).any(|w| preps.iter().any(|p| p == w))
-            }
+            preps.is_empty() || prep_before(&text[pos..m.start], preps)
         }
     });
     // The nearest name of the right type is the argument; when it is not usable
@@ -1272,22 +1293,25 @@ fn right<'a>(
             if m.start < last.end {
                 continue;
             }
-            let gap = text[last.end..m.start].to_lowercase();
-            let g = gap.trim();
-            let joined = matches!(
-                g,
-                ", as well as"
-                    | ", as well as the"
-                    | ","
-                    | "and"
-                    | ", and"
-                    | "or"
-                    | "as well as"
-                    | "&"
-                    | "and the"
-                    | ", and the"
-                    | ", the"
-            );
+            // The joiners are ASCII without a "k", the one ASCII letter a
+            // non-ASCII character lower-cases to (the Kelvin sign), so an
+            // ASCII case-insensitive test is the lower-cased one.
+            let g = text[last.end..m.start].trim();
+            let joined = [
+                ", as well as",
+                ", as well as the",
+                ",",
+                "and",
+                ", and",
+                "or",
+                "as well as",
+                "&",
+                "and the",
+                ", and the",
+                ", the",
+            ]
+            .iter()
+            .any(|j| g.eq_ignore_ascii_case(j));
             if !joined || !ok(m) {
                 break;
             }
@@ -1299,6 +1323,24 @@ fn right<'a>(
     out
 }
 
+/// Whether one of the last four words of `gap` is one of `preps` (which the
+/// loader lower-cases), comparing lower-cased words.
+fn prep_before(gap: &str, preps: &[String]) -> bool {
+    if !gap.is_ascii() {
+        let gap = gap.to_lowercase();
+        let words: Vec<&str> =
+            gap.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        return words.iter().rev().take(4).any(|w| preps.iter().any(|p| p == w));
+    }
+    // An ASCII word lower-cases byte by byte, and `preps` are lower case:
+    // compared in place.
+    gap.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(4)
+        .any(|w| preps.iter().any(|p| w.eq_ignore_ascii_case(p)))
+}
+
 fn after_word(
     text: &str,
     sent: &Sent<'_>,
@@ -1306,10 +1348,19 @@ fn after_word(
     words: &[&str],
     ok: &dyn Fn(&Ment) -> bool,
 ) -> Vec<Ment> {
-    let lower = text[pos..sent.end].to_lowercase();
+    let span = &text[pos..sent.end];
+    // On ASCII text the first occurrence within reach is found in place; other
+    // text is lower-cased first, as the offsets have always been read.
+    let lower = if span.is_ascii() { None } else { Some(span.to_lowercase()) };
     for w in words {
         let needle = format!(" {w} ");
-        if let Some(p) = lower.find(&needle) {
+        let first = match &lower {
+            Some(lower) => lower.find(&needle),
+            None => span.as_bytes()[..span.len().min(80 + needle.len())]
+                .windows(needle.len())
+                .position(|x| x.eq_ignore_ascii_case(needle.as_bytes())),
+        };
+        if let Some(p) = first {
             let from = pos + p + needle.len();
             if p > 80 {
                 continue;
@@ -1338,19 +1389,21 @@ fn pair(
     let ms: Vec<&Ment> =
         sent.ms.iter().copied().filter(|m| kind_ok(m, types) && !m.nationality).collect();
     let joiner = |a: &Ment, b: &Ment| {
-        let g = text[a.end..b.start].trim_start_matches(['’', '\'']).trim().to_lowercase();
-        matches!(
-            g.as_str(),
-            "and"
-                | "and the"
-                | ", together with"
-                | ", together with the"
-                | ", along with"
-                | ", along with the"
-                | "with"
-                | "with the"
-                | "s and"
-                | "s and the"
+        let g = text[a.end..b.start].trim_start_matches(['’', '\'']).trim();
+        lower_is_one_of(
+            g,
+            &[
+                "and",
+                "and the",
+                ", together with",
+                ", together with the",
+                ", along with",
+                ", along with the",
+                "with",
+                "with the",
+                "s and",
+                "s and the",
+            ],
         )
     };
     let mut best: Option<(usize, &Ment, &Ment)> = None;
@@ -1607,8 +1660,7 @@ fn money_relations(
     };
     let fund_name = |m: &Ment| {
         facts.found.entities.get(&m.entity).is_some_and(|e| {
-            let n = e.name.to_lowercase();
-            ["fund", "facility", "instrument", "bank"].iter().any(|w| n.contains(w))
+            ["fund", "facility", "instrument", "bank"].iter().any(|w| lower_contains(&e.name, w))
         })
     };
     let funder_ok = |m: &Ment| {
@@ -1671,8 +1723,8 @@ fn money_relations(
             recipients.push(first);
             let mut last = *first;
             for m in sent.ms.iter().filter(|m| m.start > first.start && m.end <= limit) {
-                let g = text[last.end..m.start].trim().to_lowercase();
-                if !matches!(g.as_str(), "and" | "," | ", and" | "and the") || !recipient_ok(m) {
+                let g = text[last.end..m.start].trim();
+                if !lower_is_one_of(g, &["and", ",", ", and", "and the"]) || !recipient_ok(m) {
                     break;
                 }
                 recipients.push(m);

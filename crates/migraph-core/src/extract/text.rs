@@ -84,6 +84,29 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
     out
 }
 
+/// Whether `s.to_lowercase()` is one of `options`, which must be ASCII lower
+/// case without a "k", without lower-casing `s`.
+///
+/// Exact: an ASCII `s` lower-cases byte by byte, and the one non-ASCII
+/// character that lower-cases to ASCII is the Kelvin sign (to "k").
+pub(crate) fn lower_is_one_of(s: &str, options: &[&str]) -> bool {
+    debug_assert!(options.iter().all(|o| o.bytes().all(|b| b.is_ascii() && b != b'k')
+        && !o.bytes().any(|b| b.is_ascii_uppercase())));
+    options.iter().any(|o| s.eq_ignore_ascii_case(o))
+}
+
+/// Whether `hay.to_lowercase()` contains `needle` (lower case), without
+/// lower-casing an ASCII `hay`.
+pub(crate) fn lower_contains(hay: &str, needle: &str) -> bool {
+    if !hay.is_ascii() {
+        return hay.to_lowercase().contains(needle);
+    }
+    // An ASCII text lower-cases byte by byte, to ASCII: a non-ASCII needle
+    // is never in it.
+    let n = needle.as_bytes();
+    n.is_empty() || hay.as_bytes().windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
 /// Whether the character before `pos` (if any) is not a letter or digit.
 pub(crate) fn boundary_before(text: &str, pos: usize) -> bool {
     text[..pos].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
@@ -340,6 +363,32 @@ mod tests {
         let t = "Ankara–Brüssel talks: Ελλάδα-Türkiye, 5 000 € — ok- ½";
         let words: Vec<&str> = tokens(t).iter().map(|k| k.text(t)).collect();
         assert_eq!(words, ["Ankara", "Brüssel", "talks", "Ελλάδα-Türkiye", "5", "000", "ok", "½"]);
+    }
+
+    #[test]
+    fn lower_tests_answer_as_lower_casing_does() {
+        let options = ["and", "and the", ", along with"];
+        let needles = ["council", "working party", "k", "é"];
+        for s in [
+            "AND",
+            "And The",
+            "and",
+            ", Along With",
+            "ANDS",
+            "\u{212A}",
+            "wor\u{212A}ing PARTY",
+            "The Council",
+            "CAFÉ",
+            "Café",
+            "",
+            "İand",
+        ] {
+            let lower = s.to_lowercase();
+            assert_eq!(lower_is_one_of(s, &options), options.contains(&lower.as_str()), "{s:?}");
+            for n in needles {
+                assert_eq!(lower_contains(s, n), lower.contains(n), "{s:?} {n:?}");
+            }
+        }
     }
 
     #[test]
