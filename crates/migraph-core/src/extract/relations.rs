@@ -163,9 +163,7 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
             if let Some(l) = carry.listing.clone().filter(|_| item) {
                 list_discusses(facts, &sent, &l, &mut out);
             }
-            for r in rule_hits(facts, res, &sent, &mut carry) {
-                out.push(r);
-            }
+            out.extend(rule_hits(facts, res, &sent, &mut carry));
             money_relations(facts, res, &sent, &carry, &mut out);
         }
         carry.previous_all.clone_from(&sent.ms);
@@ -432,11 +430,11 @@ fn rule_hits(
     let s_text = &text[sent.start..sent.end];
     // The lower-cased sentence is only needed by rules with `needs_words`.
     let lower = OnceCell::new();
-    let mut hits: Vec<Hit<'_>> = Vec::new();
     // The document's trigger occurrences that lie inside the sentence, in the
     // order a search of the sentence alone would report them.
     let from = facts.triggers.partition_point(|t| t.1 <= sent.start);
     let to = facts.triggers.partition_point(|t| t.1 <= sent.end).max(from);
+    let mut hits: Vec<Hit<'_>> = Vec::with_capacity(to - from);
     for &(a, b, p) in &facts.triggers[from..to] {
         if a < sent.start {
             continue;

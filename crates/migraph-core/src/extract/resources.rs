@@ -479,9 +479,53 @@ enum ScanList {
 /// hits by list changes nothing downstream.
 #[derive(Debug, Clone)]
 pub(crate) struct Scanner {
+    /// The automaton over the folded phrases ([`fold_code`]).
     dfa: aho_corasick::dfa::DFA,
     /// Per automaton pattern: its list and its index there.
     origin: Vec<(ScanList, usize)>,
+    /// Per automaton pattern: its written bytes when folding loses more than
+    /// ASCII case (it holds a byte other than a letter or a space), so that
+    /// an occurrence of the folded phrase is checked against the text.
+    verify: Vec<Option<Box<[u8]>>>,
+}
+
+/// The folded code of each byte: the automaton reads text through it.
+///
+/// The phrase lists hold about a hundred distinct bytes (upper and lower
+/// case letters, digits, punctuation, the bytes of accented letters), so an
+/// automaton over raw bytes has rows of 128 entries or more and a table far
+/// larger than the core's caches; its walk waits on memory. Folded to 31
+/// codes (letters without case, the space, other ASCII, UTF-8 lead bytes,
+/// UTF-8 continuation bytes, the rest), the rows hold 32 entries. Folding is
+/// exact for phrases of letters and spaces, which the automaton matched
+/// ignoring ASCII case anyway; a phrase with any other byte is checked
+/// against the text where the folded automaton finds it.
+const FOLD: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = fold_code(b as u8);
+        b += 1;
+    }
+    t
+};
+
+const fn fold_code(b: u8) -> u8 {
+    match b {
+        b'a'..=b'z' => b - b'a' + 1,
+        b'A'..=b'Z' => b - b'A' + 1,
+        b' ' => 27,
+        0x21..=0x7E => 28,
+        0xC0..=0xFF => 29,
+        0x80..=0xBF => 30,
+        // Control bytes: no phrase writes one, and none of the codes above.
+        _ => 0,
+    }
+}
+
+/// Whether folding keeps all of a phrase but its ASCII case.
+fn folds_exactly(pattern: &[u8]) -> bool {
+    pattern.iter().all(|b| b.is_ascii_alphabetic() || *b == b' ')
 }
 
 /// What one pass of the [`Scanner`] found in a document, split by list.
@@ -504,33 +548,29 @@ impl Resources {
     /// search: by end, and at one end in the order of the state's match list.
     pub(crate) fn scan(&self, text: &str) -> DocScan {
         let mut out = DocScan::default();
-        for (end, sid) in self.scanner.match_states(text.as_bytes()) {
-            let dfa = &self.scanner.dfa;
-            for k in 0..dfa.match_len(sid) {
-                let pid = dfa.match_pattern(sid, k);
-                let Some(&(list, i)) = self.scanner.origin.get(pid.as_usize()) else {
-                    continue;
-                };
-                let start = end - dfa.pattern_len(pid);
-                let hit = (start, end, i);
-                let dest = match list {
-                    ScanList::Gazetteer => &mut out.gazetteer,
-                    ScanList::Role => &mut out.role,
-                    ScanList::Trigger => &mut out.trigger,
-                    ScanList::Hypothetical => {
-                        if !self.cues.hypothetical.case_ok(&text[start..end], i) {
-                            continue;
-                        }
-                        &mut out.hypothetical
+        let lanes = if text.len() < LANE_MIN { 1 } else { LANES };
+        self.scanner.each_occurrence(text, lanes, |start, end, pid| {
+            let Some(&(list, i)) = self.scanner.origin.get(pid) else {
+                return;
+            };
+            let hit = (start, end, i);
+            let dest = match list {
+                ScanList::Gazetteer => &mut out.gazetteer,
+                ScanList::Role => &mut out.role,
+                ScanList::Trigger => &mut out.trigger,
+                ScanList::Hypothetical => {
+                    if !self.cues.hypothetical.case_ok(&text[start..end], i) {
+                        return;
                     }
-                    ScanList::CancelAfter => &mut out.cancel_after,
-                    ScanList::Money => &mut out.money,
-                    ScanList::MoneyExclude => &mut out.money_exclude,
-                    ScanList::Meeting => &mut out.meeting,
-                };
-                dest.push(hit);
-            }
-        }
+                    &mut out.hypothetical
+                }
+                ScanList::CancelAfter => &mut out.cancel_after,
+                ScanList::Money => &mut out.money,
+                ScanList::MoneyExclude => &mut out.money_exclude,
+                ScanList::Meeting => &mut out.meeting,
+            };
+            dest.push(hit);
+        });
         out
     }
 }
@@ -539,8 +579,29 @@ impl Resources {
 const LANE_MIN: usize = 4096;
 
 impl Scanner {
-    /// The automaton's match states along `bytes`, as `(end, state)` in
-    /// text order.
+    /// Calls `f(start, end, pattern)` for every occurrence of every phrase
+    /// in `text`, walking it in `lanes` lanes (1 to [`LANES`]), in the order
+    /// of an overlapping search: by end, and at one end in the order of the
+    /// state's match list (longest first, then pattern order).
+    fn each_occurrence(&self, text: &str, lanes: usize, mut f: impl FnMut(usize, usize, usize)) {
+        let dfa = &self.dfa;
+        for (end, sid) in self.walk(text.as_bytes(), lanes) {
+            for k in 0..dfa.match_len(sid) {
+                let pid = dfa.match_pattern(sid, k).as_usize();
+                let start = end - dfa.pattern_len(dfa.match_pattern(sid, k));
+                // The folded phrase is here; the written one, if it differs.
+                if let Some(Some(written)) = self.verify.get(pid)
+                    && !text.as_bytes()[start..end].eq_ignore_ascii_case(written)
+                {
+                    continue;
+                }
+                f(start, end, pid);
+            }
+        }
+    }
+
+    /// The automaton's match states along `bytes` (folded byte by byte), as
+    /// `(end, state)` in text order, walked in `lanes` lanes (1 to [`LANES`]).
     ///
     /// The walk is a chain of dependent table reads, one per byte, and the
     /// table is larger than the core's caches, so one walk waits on memory
@@ -551,11 +612,6 @@ impl Scanner {
     /// a lane starts that many bytes before its segment, and what it finds
     /// there (the previous lane's) is dropped: the result is exactly that of
     /// one walk over the whole text.
-    fn match_states(&self, bytes: &[u8]) -> Vec<(usize, StateID)> {
-        self.walk(bytes, if bytes.len() < LANE_MIN { 1 } else { LANES })
-    }
-
-    /// [`Scanner::match_states`] with `lanes` (1 to [`LANES`]) lanes.
     fn walk(&self, bytes: &[u8], lanes: usize) -> Vec<(usize, StateID)> {
         let dfa = &self.dfa;
         let mut found = Vec::new();
@@ -576,7 +632,7 @@ impl Scanner {
             for l in 0..LANES {
                 let at = from[l] + step;
                 let Some(&byte) = bytes.get(at) else { continue };
-                let s = dfa.next_state(Anchored::No, sid[l], byte);
+                let s = dfa.next_state(Anchored::No, sid[l], FOLD[usize::from(byte)]);
                 sid[l] = s;
                 // Without a prefilter the special states are the dead state,
                 // which an unanchored search never enters, and match states.
@@ -588,7 +644,7 @@ impl Scanner {
         for l in 0..lanes {
             let mut s = sid[l];
             for (k, &byte) in bytes[from[l] + common..cut[l + 1]].iter().enumerate() {
-                s = dfa.next_state(Anchored::No, s, byte);
+                s = dfa.next_state(Anchored::No, s, FOLD[usize::from(byte)]);
                 if dfa.is_special(s) {
                     hits[l].push((from[l] + common + k + 1, s));
                 }
@@ -601,7 +657,7 @@ impl Scanner {
     }
 }
 
-/// Lanes of the document walk ([`Scanner::match_states`]).
+/// Lanes of the document walk ([`Scanner::walk`]).
 const LANES: usize = 4;
 
 /// Builds the document scanner over the lists, in this order.
@@ -611,8 +667,9 @@ fn scanner(
     triggers: &[String],
     cues: &Cues,
 ) -> Result<Scanner, aho_corasick::BuildError> {
-    let mut texts: Vec<&str> = Vec::new();
+    let mut texts: Vec<Vec<u8>> = Vec::new();
     let mut origin = Vec::new();
+    let mut verify = Vec::new();
     let lists: [(ScanList, Vec<&str>); 8] = [
         (ScanList::Gazetteer, surfaces.iter().map(String::as_str).collect()),
         (ScanList::Role, roles.iter().map(String::as_str).collect()),
@@ -630,19 +687,19 @@ fn scanner(
             if p.is_empty() {
                 continue;
             }
-            texts.push(p);
+            texts.push(p.bytes().map(|b| FOLD[usize::from(b)]).collect());
+            verify.push((!folds_exactly(p.as_bytes())).then(|| p.as_bytes().into()));
             origin.push((list, i));
         }
     }
-    // No prefilter: the walk in [`Resources::scan`] counts on start states
-    // not being special.
+    // No prefilter: the walk in [`Scanner::walk`] counts on start
+    // states not being special.
     let dfa = aho_corasick::dfa::DFA::builder()
-        .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
         .start_kind(StartKind::Unanchored)
         .prefilter(false)
         .build(&texts)?;
-    Ok(Scanner { dfa, origin })
+    Ok(Scanner { dfa, origin, verify })
 }
 
 /// The lexicon's word lists, compiled once.
@@ -1365,12 +1422,7 @@ mod tests {
     /// `(start, end, pattern)` of every occurrence the walk with `lanes` lanes finds.
     fn occurrences(sc: &Scanner, text: &str, lanes: usize) -> Vec<(usize, usize, usize)> {
         let mut out = Vec::new();
-        for (end, sid) in sc.walk(text.as_bytes(), lanes) {
-            for k in 0..sc.dfa.match_len(sid) {
-                let pid = sc.dfa.match_pattern(sid, k);
-                out.push((end - sc.dfa.pattern_len(pid), end, pid.as_usize()));
-            }
-        }
+        sc.each_occurrence(text, lanes, |s, e, p| out.push((s, e, p)));
         out
     }
 
@@ -1379,10 +1431,28 @@ mod tests {
         // Overlapping and nested phrases, one longer than the shortest lane,
         // so that occurrences straddle every cut between lanes.
         let long = "International Organisation for Cooperation on Mixed Migration Routes";
-        let pats: Vec<String> = ["EU", "European Union", "Union", "union for", "on", "Mixed", long]
-            .iter()
-            .map(|p| p.to_string())
-            .collect();
+        // Phrases with digits, punctuation and accented letters fold to
+        // codes they share with other text, which the check must reject.
+        let pats: Vec<String> = [
+            "EU",
+            "European Union",
+            "Union",
+            "union for",
+            "on",
+            "Mixed",
+            long,
+            "G5",
+            "G7",
+            "Malmö",
+            "Malmé",
+            "u.n.",
+            "(EU)",
+            "Côte d’Ivoire",
+            "d'Ivoire",
+        ]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
         let sc = scanner(&pats, &[], &[], &Cues::new(&Lexicon::default())).unwrap();
         let reference = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
@@ -1395,9 +1465,14 @@ mod tests {
             // A fixed pseudo-random mix of phrases, cut phrases and filler.
             k = k.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
             let p = &pats[(k >> 33) as usize % pats.len()];
-            let cut = ((k >> 20) as usize % (p.len() + 1)).max(1);
+            let cut = (1..=((k >> 20) as usize % (p.len() + 1)).max(1))
+                .rev()
+                .find(|&c| p.is_char_boundary(c))
+                .unwrap_or(p.len());
             text.push_str(if k.is_multiple_of(3) { &p[..cut] } else { p });
-            text.push_str(["", " ", "é ", ", the ", "x"][(k >> 40) as usize % 5]);
+            text.push_str(
+                ["", " ", "é ", ", the ", "x", "ä", "3", "’", ".", "\n"][(k >> 40) as usize % 10],
+            );
         }
         for len in [0, 1, 5, 97, LANE_MIN - 1, LANE_MIN, 2 * LANE_MIN + 13, text.len()] {
             let t = &text[..(0..=len).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0)];

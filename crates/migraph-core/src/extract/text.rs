@@ -166,6 +166,20 @@ const LEAD_ED: u8 = 8;
 fn lead_class(word: &str) -> u8 {
     let is = |w: &&str| w.eq_ignore_ascii_case(word);
     let mut class = 0;
+    // Every listed word starts with one of these letters and has at most
+    // eight: most words are settled by that.
+    let listed_shape = word.len() <= 8
+        && word
+            .as_bytes()
+            .first()
+            .is_some_and(|b| matches!(b.to_ascii_lowercase(), b'w' | b't' | b'a' | b'b' | b'h'));
+    if !listed_shape {
+        let b = word.as_bytes();
+        if b.len() >= 2 && b[b.len() - 2..].eq_ignore_ascii_case(b"ed") {
+            class |= LEAD_ED;
+        }
+        return class;
+    }
     if RELATIVE.iter().any(is) {
         class |= LEAD_RELATIVE;
     }
@@ -194,6 +208,21 @@ const MAY_BREAK: [bool; 256] = {
     t[0xE2] = true;
     t
 };
+
+/// The first run of letters and digits in `s` (`""` when there is none).
+fn first_word(s: &str) -> &str {
+    let b = s.as_bytes();
+    // ASCII punctuation and spaces before it, a byte at a time.
+    let i = b.iter().position(|c| !c.is_ascii() || c.is_ascii_alphanumeric()).unwrap_or(b.len());
+    let j = i + b[i..].iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+    // An ASCII word that ends the text or an ASCII non-letter ends it; else
+    // (a non-ASCII character next) the general split decides. `i` is on a
+    // character boundary, as only ASCII bytes precede it.
+    if j > i && b.get(j).is_none_or(|c| c.is_ascii()) {
+        return &s[i..j];
+    }
+    s[i..].split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or("")
+}
 
 impl Clauses {
     /// Splits a sentence `[start, end)` of `text` at commas, semicolons, colons,
@@ -237,11 +266,7 @@ impl Clauses {
             .enumerate()
             .map(|(k, &st)| {
                 let stop = starts.get(k + 1).copied().unwrap_or(end);
-                let word = text[st..stop]
-                    .split(|c: char| !c.is_alphanumeric())
-                    .find(|w| !w.is_empty())
-                    .unwrap_or("");
-                lead_class(word)
+                lead_class(first_word(&text[st..stop]))
             })
             .collect();
         Clauses { starts, lead, hard, end }
@@ -388,6 +413,54 @@ mod tests {
             for n in needles {
                 assert_eq!(lower_contains(s, n), lower.contains(n), "{s:?} {n:?}");
             }
+        }
+    }
+
+    #[test]
+    fn first_word_and_lead_class_answer_as_the_plain_definitions_do() {
+        let plain_class = |word: &str| {
+            let is = |w: &&str| w.eq_ignore_ascii_case(word);
+            let mut class = 0;
+            if RELATIVE.iter().any(is) {
+                class |= LEAD_RELATIVE;
+            }
+            if ["which", "who", "that"].iter().any(is) {
+                class |= LEAD_ANTECEDENT;
+            }
+            if CONTRAST.iter().any(is) {
+                class |= LEAD_CONTRAST;
+            }
+            if word.len() >= 2 && word.as_bytes()[word.len() - 2..].eq_ignore_ascii_case(b"ed") {
+                class |= LEAD_ED;
+            }
+            class
+        };
+        for s in [
+            " which",
+            ", WHO said",
+            " Although",
+            "; however,",
+            " but",
+            "(While",
+            " signed",
+            " whereas",
+            " That",
+            " éd",
+            " caféed it",
+            " ß",
+            "",
+            " ,",
+            " –x",
+            " Sobre\u{301}",
+            "2025ed",
+            " hOwEvEr",
+            " whom",
+            " thoughts",
+        ] {
+            let plain =
+                s.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or("");
+            assert_eq!(first_word(s), plain, "{s:?}");
+            assert_eq!(lead_class(plain), plain_class(plain), "{s:?}");
         }
     }
 
