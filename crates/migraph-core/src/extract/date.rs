@@ -779,23 +779,32 @@ impl Scan<'_> {
                 best = Some((next, date));
             }
         };
-        offer(self.iso(idx));
-        offer(self.day_month(idx));
-        offer(self.month_day(idx));
-        offer(self.month_year(idx));
-        offer(self.bare_month(idx));
-        offer(self.relative(idx));
-        offer(self.qualified(idx));
-        // The year test is cheap and rarely passes; the context test only then.
-        if let Some((n, y)) = self.year(idx)
-            && self.is_bare_year_ok(idx)
-        {
-            offer(Some((n, IsoDate::year(y))));
-        }
-        // `Monday, 29 April 2024`: a weekday before a full date is part of it.
-        if self.tok(idx).is_some_and(|t| weekday(t.text).is_some()) {
-            let after = self.skip_comma(idx + 1);
-            offer(self.day_month(after).or_else(|| self.month_day(after)));
+        // Each form opens with a number or with a word: only the forms that
+        // open with the token's kind are tried, in the same order.
+        match self.tok(idx).map(|t| t.kind) {
+            Some(Kind::Num) => {
+                offer(self.iso(idx));
+                offer(self.day_month(idx));
+                // The year test is cheap and rarely passes; the context test only then.
+                if let Some((n, y)) = self.year(idx)
+                    && self.is_bare_year_ok(idx)
+                {
+                    offer(Some((n, IsoDate::year(y))));
+                }
+            }
+            Some(Kind::Word) => {
+                offer(self.month_day(idx));
+                offer(self.month_year(idx));
+                offer(self.bare_month(idx));
+                offer(self.relative(idx));
+                offer(self.qualified(idx));
+                // `Monday, 29 April 2024`: a weekday before a full date is part of it.
+                if self.tok(idx).is_some_and(|t| weekday(t.text).is_some()) {
+                    let after = self.skip_comma(idx + 1);
+                    offer(self.day_month(after).or_else(|| self.month_day(after)));
+                }
+            }
+            Some(Kind::Punct) | None => {}
         }
         best
     }

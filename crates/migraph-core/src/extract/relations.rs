@@ -163,7 +163,7 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
             if let Some(l) = carry.listing.clone().filter(|_| item) {
                 list_discusses(facts, &sent, &l, &mut out);
             }
-            out.extend(rule_hits(facts, res, &sent, &mut carry));
+            rule_hits(facts, res, &sent, &mut carry, &mut out);
             money_relations(facts, res, &sent, &carry, &mut out);
         }
         carry.previous_all.clone_from(&sent.ms);
@@ -420,12 +420,15 @@ struct Hit<'a> {
     end: usize,
 }
 
+/// Runs the pattern rules triggered in one sentence, appending what they
+/// find to `out`.
 fn rule_hits(
     facts: &DocFacts<'_>,
     res: &Resources,
     sent: &Sent<'_>,
     carry: &mut Carry<'_>,
-) -> Vec<Relation> {
+    out: &mut Vec<Relation>,
+) {
     let text = facts.doc.text.as_str();
     let s_text = &text[sent.start..sent.end];
     // The lower-cased sentence is only needed by rules with `needs_words`.
@@ -458,7 +461,6 @@ fn rule_hits(
     }
     let money_sentence = facts.cues.money.any(text, sent.start, sent.end, false)
         || within(&facts.amounts, sent.start, sent.end).iter().any(|x| x.end <= sent.end);
-    let mut out: Vec<Relation> = Vec::new();
     // Rules are tried in file order; once one has produced a relation of a kind
     // from a trigger, later rules of that kind skip overlapping triggers (the
     // explicit "cooperation between A and B" beats the generic "cooperation").
@@ -614,7 +616,6 @@ fn rule_hits(
             carry.listing = Some(Meeting { body: subj.entity.clone(), when });
         }
     }
-    out
 }
 
 fn is_eu_side(m: &Ment) -> bool {
