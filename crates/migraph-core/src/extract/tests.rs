@@ -767,3 +767,37 @@ fn deployment_without_a_named_sender_takes_the_previous_actor() {
     );
     assert!(got.iter().any(|g| g.starts_with("Frontex deploysTo Ghana")), "{got:#?}");
 }
+
+#[test]
+fn measures_adopted_by_an_author_target_the_state_named_before() {
+    check(
+        "Ghanaian nationals will wait longer for Schengen visas from June. The measures, adopted by the Council on 12 May, follow months of stalled readmission talks.",
+        &["Council of the European Union imposesMeasureOn Ghana @2025-05-12"],
+        &[],
+    );
+    // A plain "changes" is a measure only where the sentence says so.
+    check(
+        "Nigerian diplomats lost their fee waiver. The changes, decided by the Council of the EU on Friday, are meant to put pressure on Abuja.",
+        &["Council of the European Union imposesMeasureOn Nigeria @2025-08-29"],
+        &[],
+    );
+    check(
+        "Senegal and the EU agreed on a new fisheries deal. The changes announced by the Commission concern its own staff rules.",
+        &[],
+        &["European Commission imposesMeasureOn"],
+    );
+}
+
+#[test]
+fn this_week_is_the_document_day_and_last_week_is_no_date() {
+    check(
+        "Frontex sent ten officers to Moldova this week.",
+        &["Frontex deploysTo Moldova @2025-09-01"],
+        &[],
+    );
+    check(
+        "Frontex sent ten officers to Albania last week.",
+        &["Frontex deploysTo Albania"],
+        &["Frontex deploysTo Albania @"],
+    );
+}
