@@ -801,3 +801,24 @@ fn this_week_is_the_document_day_and_last_week_is_no_date() {
         &["Frontex deploysTo Albania @"],
     );
 }
+
+#[test]
+fn one_of_the_groups_leaders_belongs_to_the_organisation_named_before() {
+    check(
+        "Sea-Watch sent its ship back to sea in May. \"We had no choice,\" said Anna Berg, one of the charity's founders.",
+        &["Anna Berg memberOf Sea-Watch"],
+        &[],
+    );
+    check(
+        "\"We stay,\" said Karl Huber, one of Proactiva Open Arms' leaders, in Barcelona.",
+        &["Karl Huber memberOf Proactiva Open Arms"],
+        &[],
+    );
+    // With no organisation named before, "the group" stands for nobody, and a
+    // state is never the group.
+    check(
+        "Italy closed its ports in June. \"It failed,\" said Tom Reed, one of the group's leaders.",
+        &[],
+        &["Tom Reed memberOf"],
+    );
+}
