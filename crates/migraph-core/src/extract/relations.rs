@@ -181,7 +181,64 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
             carry.speaker = Some(p);
         }
     }
+    follow_up_dates(facts, &mut out);
     out
+}
+
+/// Nouns that name, at the start of a sentence, the event the sentence before
+/// reported ("The decision came on Friday", "The assurance was made in May").
+const FOLLOW_UP_NOUNS: &[&str] = &[
+    "decision",
+    "assurance",
+    "announcement",
+    "pledge",
+    "commitment",
+    "promise",
+    "move",
+    "offer",
+    "deal",
+    "agreement",
+    "signing",
+];
+
+/// The verbs that date such an event, followed by the date itself.
+const FOLLOW_UP_VERBS: &[&str] =
+    &[" came ", " was made ", " was taken ", " was announced ", " was reached ", " was given "];
+
+/// "EU states decided to restrict visas … . The decision came on Friday …":
+/// a sentence that opens with a noun for the previous sentence's event and
+/// dates it right after its verb gives that date to the previous sentence's
+/// undated events (not to structure: `partOf`, `memberOf`).
+fn follow_up_dates(facts: &DocFacts<'_>, out: &mut [Relation]) {
+    let doc = facts.doc;
+    let text = doc.text.as_str();
+    for pair in doc.sentences.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        let (bs, be) = (b.span.start, b.span.end);
+        let Some(body) = text.get(bs..be) else { continue };
+        let Some(rest) = body.strip_prefix("The ") else { continue };
+        let noun = rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        if a.article != b.article || !FOLLOW_UP_NOUNS.contains(&noun) {
+            continue;
+        }
+        let Some(verb_end) =
+            FOLLOW_UP_VERBS.iter().filter_map(|v| body.find(v).map(|k| bs + k + v.len())).min()
+        else {
+            continue;
+        };
+        let date = within(&facts.dates, verb_end, be).first().filter(|d| {
+            d.end <= be && matches!(text[verb_end..d.start].trim(), "" | "on" | "in" | "at")
+        });
+        let Some(date) = date.map(|d| d.value) else { continue };
+        for r in out.iter_mut() {
+            let structural = matches!(r.kind, RelationKind::PartOf | RelationKind::MemberOf);
+            let in_a =
+                r.evidence.quote_start >= a.span.start && r.evidence.quote_start < a.span.end;
+            if in_a && r.when.is_none() && !structural {
+                r.when = Some(date);
+            }
+        }
+    }
 }
 
 /// The word tokens of the sentence `[start, end)`: the document's own tokens

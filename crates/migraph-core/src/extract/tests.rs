@@ -822,3 +822,23 @@ fn one_of_the_groups_leaders_belongs_to_the_organisation_named_before() {
         &["Tom Reed memberOf"],
     );
 }
+
+#[test]
+fn a_follow_up_sentence_dates_the_event_before_it() {
+    check(
+        "Frontex deployed twenty officers to Moldova. The decision was taken in March by the agency's board.",
+        &["Frontex deploysTo Moldova @2025-03"],
+        &[],
+    );
+    // The date must follow the verb, and the sentence must open with the event noun.
+    check(
+        "Frontex deployed twenty officers to Moldova. The decision came after long talks that began in 2019.",
+        &["Frontex deploysTo Moldova"],
+        &["Frontex deploysTo Moldova @"],
+    );
+    check(
+        "Frontex deployed twenty officers to Moldova. The ministers met again on 3 March.",
+        &["Frontex deploysTo Moldova"],
+        &["Frontex deploysTo Moldova @"],
+    );
+}
