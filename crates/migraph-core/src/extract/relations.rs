@@ -167,6 +167,7 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
                 out.push(r);
             }
             money_relations(facts, res, &sent, &carry, &mut out);
+            co_financing(facts, res, &sent, &mut out);
         }
         carry.previous_all.clone_from(&sent.ms);
         if let Some(m) = sent.ms.first() {
@@ -183,6 +184,79 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
     }
     follow_up_dates(facts, &mut out);
     out
+}
+
+/// Passive co-financing: the funder follows the trigger.
+const CO_FINANCED: &[&str] = &[
+    "co-financed by",
+    "co-funded by",
+    "cofinanced by",
+    "jointly financed by",
+    "jointly funded by",
+];
+
+/// "The EU gave €10m to Niger … . The project is co-financed by Germany":
+/// a co-funder joins the latest funding of the article, so it funds the same
+/// recipient. Only where the sentence's own rules found no recipient for it.
+fn co_financing(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, out: &mut Vec<Relation>) {
+    let doc = facts.doc;
+    let text = doc.text.as_str();
+    let body = &text[sent.start..sent.end];
+    // Every trigger ends in one of these lower-case words: a cheap test first.
+    if !(body.contains("nanced by") || body.contains("unded by")) {
+        return;
+    }
+    // ASCII needles: a match starts at an ASCII byte, so at a char boundary.
+    let Some((ts, te)) = CO_FINANCED.iter().find_map(|t| {
+        let k =
+            body.as_bytes().windows(t.len()).position(|w| w.eq_ignore_ascii_case(t.as_bytes()))?;
+        Some((sent.start + k, sent.start + k + t.len()))
+    }) else {
+        return;
+    };
+    let funder = sent.ms.iter().find(|m| {
+        m.start >= te
+            && matches!(text[te..m.start].trim(), "" | "the")
+            && !m.nationality
+            && matches!(
+                m.kind,
+                EntityKind::Country
+                    | EntityKind::EUInstitution
+                    | EntityKind::EUAgency
+                    | EntityKind::InternationalOrganisation
+            )
+    });
+    let Some(funder) = funder else { return };
+    let in_sentence = |r: &Relation| r.evidence.sentence_start == sent.start;
+    if negated(facts, res, sent, ts, te)
+        || out
+            .iter()
+            .any(|r| in_sentence(r) && r.kind == RelationKind::Funds && r.subject == funder.entity)
+    {
+        return;
+    }
+    let article_start = doc.articles.get(sent.article).map_or(0, |a| a.span.start);
+    let Some(object) = out
+        .iter()
+        .filter(|r| {
+            r.kind == RelationKind::Funds
+                && r.evidence.quote_start >= article_start
+                && r.evidence.quote_start < sent.start
+        })
+        .max_by_key(|r| r.evidence.quote_start)
+        .map(|r| r.object.clone())
+        .filter(|o| *o != funder.entity)
+    else {
+        return;
+    };
+    out.push(Relation {
+        subject: funder.entity.clone(),
+        kind: RelationKind::Funds,
+        object,
+        money: None,
+        when: pick_date(facts, sent, ts, RelationKind::Funds),
+        evidence: evidence(doc, sent, ts, funder.end, "funds.co-financed"),
+    });
 }
 
 /// Nouns that name, at the start of a sentence, the event the sentence before

@@ -842,3 +842,23 @@ fn a_follow_up_sentence_dates_the_event_before_it() {
         &["Frontex deploysTo Moldova @"],
     );
 }
+
+#[test]
+fn a_co_funder_joins_the_latest_funding_of_the_article() {
+    check(
+        "The EU gave €12 million to Niger for new border posts. The project is co-financed by Germany.",
+        &["Germany funds Niger"],
+        &[],
+    );
+    // No funding before it: nothing to join. Negated: nothing either.
+    check(
+        "Frontex signed a working arrangement with Moldova. The training is co-funded by Italy.",
+        &[],
+        &["Italy funds"],
+    );
+    check(
+        "The EU gave €12 million to Chad. The project is not co-financed by France.",
+        &["European Union funds Chad 12000000"],
+        &["France funds"],
+    );
+}
