@@ -862,3 +862,24 @@ fn a_co_funder_joins_the_latest_funding_of_the_article() {
         &["France funds"],
     );
 }
+
+#[test]
+fn rewarding_a_state_with_money_funds_it() {
+    check(
+        "Brussels is rewarding Tunisia with €105 million for stopping departures.",
+        &["European Union funds Tunisia 105000000"],
+        &[],
+    );
+    check(
+        "Under the plan, Egypt will police its coast in return for the EU paying its debts and rewarding it with fresh funds.",
+        &["European Union funds Egypt"],
+        &[],
+    );
+    // A reward without money, or money not given to the named state, is no funding.
+    check(
+        "The Commission praised Senegal and rewarded it with a medal.",
+        &[],
+        &["European Commission funds", "European Union funds"],
+    );
+    check("Spain said Morocco deserved to be rewarded with more money.", &[], &["Spain funds"]);
+}
