@@ -34,9 +34,10 @@
 //! - qualifiers keep the date they qualify: `mid-2025`, `late 2023`,
 //!   `early 2024`, `end of 2024`, `the beginning of May 2025`, `summer 2015`;
 //! - relative to the document date: `this/last/next year`, `this/last/next
-//!   month`, `this summer`, `today`, `yesterday`, `tomorrow`, and weekdays after
-//!   `on`/`last`/`this`/`next` (`on Monday` is the latest Monday on or before the
-//!   document date, as news reports the past).
+//!   month`, `this summer`, `this week` (the document's day), `today`,
+//!   `yesterday`, `tomorrow`, and weekdays after `on`/`last`/`this`/`next`
+//!   (`on Monday` is the latest Monday on or before the document date, as news
+//!   reports the past).
 //!
 //! Keywords and periods:
 //!
@@ -922,7 +923,7 @@ impl Scan<'_> {
         Some(IsoDate::month(year, month))
     }
 
-    /// `this/last/next year|month|<weekday>|<season>`, `today`, `yesterday`,
+    /// `this/last/next year|month|<weekday>|<season>`, `this week`, `today`, `yesterday`,
     /// `tomorrow`, `on Monday`.
     fn relative(&self, idx: usize) -> Option<(usize, IsoDate)> {
         let doc = self.doc?;
@@ -948,6 +949,10 @@ impl Scan<'_> {
         let mut buf = [0u8; WORD_BUF];
         match lower_word(unit.text, &mut buf) {
             "year" => Some((n + 1, IsoDate::year(doc.year + i32::try_from(shift).ok()?))),
+            // A week has no ISO form of the guide; "this week" is news of the
+            // week the report is dated in, so it takes the document's day.
+            // "Last/next week" would need a guessed day, so they give nothing.
+            "week" if shift == 0 => Some((n + 1, full_day(doc)?)),
             "month" => {
                 let total = i64::from(doc.year) * 12 + i64::from(doc.month?) - 1 + shift;
                 let year = i32::try_from(total.div_euclid(12)).ok()?;

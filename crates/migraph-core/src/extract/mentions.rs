@@ -536,6 +536,15 @@ impl Ctx<'_> {
                 break;
             }
         }
+        // "X, one of the group’s leaders", "X, one of Sea-Watch’s founders",
+        // "X, one of Open Arms’ leaders": a short possessor between "one of"
+        // and the title.
+        let cut = cut.or_else(|| {
+            let owner = ["’s", "'s", "’", "'"].iter().find_map(|p| trimmed.strip_suffix(p))?;
+            let k = owner.rfind(", one of ")?;
+            let possessor = &owner[k + ", one of ".len()..];
+            (!possessor.contains(',') && possessor.split_whitespace().count() <= 4).then_some(k)
+        });
         // Allow one adjective between the determiner and the title ("a senior official").
         let cut = cut.or_else(|| {
             let p = self.prev_tok(title_start)?;
@@ -759,6 +768,22 @@ impl Ctx<'_> {
             .max_by_key(|m| m.end);
         if let Some(m) = before {
             return Some((m.entity.clone(), m.kind));
+        }
+        // "the group’s leaders", "the charity’s director": a group noun standing
+        // for the latest organisation of the text named before it.
+        let lead = text[..s].trim_end();
+        let owner = lead.strip_suffix("’s").or_else(|| lead.strip_suffix("'s"));
+        let mut words = owner.unwrap_or("").rsplit(char::is_whitespace);
+        let (noun, det) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+        if det.eq_ignore_ascii_case("the") && has(&self.res.lexicon.group_nouns, noun) {
+            return self
+                .near(s.saturating_sub(2000), s)
+                .filter(|m| {
+                    m.end <= s
+                        && matches!(m.kind, EntityKind::NGO | EntityKind::InternationalOrganisation)
+                })
+                .max_by_key(|m| m.end)
+                .map(|m| (m.entity.clone(), m.kind));
         }
         let rest = &text[e..];
         for prep in [" for ", " of ", " at ", " with "] {

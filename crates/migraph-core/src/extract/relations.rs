@@ -165,6 +165,7 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
             }
             rule_hits(facts, res, &sent, &mut carry, &mut out);
             money_relations(facts, res, &sent, &carry, &mut out);
+            co_financing(facts, res, &sent, &mut out);
         }
         carry.previous_all.clone_from(&sent.ms);
         if let Some(m) = sent.ms.first() {
@@ -179,7 +180,137 @@ pub(crate) fn find(facts: &DocFacts<'_>, res: &Resources) -> Vec<Relation> {
             carry.speaker = Some(p);
         }
     }
+    follow_up_dates(facts, &mut out);
     out
+}
+
+/// Passive co-financing: the funder follows the trigger.
+const CO_FINANCED: &[&str] = &[
+    "co-financed by",
+    "co-funded by",
+    "cofinanced by",
+    "jointly financed by",
+    "jointly funded by",
+];
+
+/// "The EU gave €10m to Niger … . The project is co-financed by Germany":
+/// a co-funder joins the latest funding of the article, so it funds the same
+/// recipient. Only where the sentence's own rules found no recipient for it.
+fn co_financing(facts: &DocFacts<'_>, res: &Resources, sent: &Sent<'_>, out: &mut Vec<Relation>) {
+    let doc = facts.doc;
+    let text = doc.text.as_str();
+    let body = &text[sent.start..sent.end];
+    // Every trigger ends in one of these lower-case words: a cheap test first.
+    if !(body.contains("nanced by") || body.contains("unded by")) {
+        return;
+    }
+    // ASCII needles: a match starts at an ASCII byte, so at a char boundary.
+    let Some((ts, te)) = CO_FINANCED.iter().find_map(|t| {
+        let k =
+            body.as_bytes().windows(t.len()).position(|w| w.eq_ignore_ascii_case(t.as_bytes()))?;
+        Some((sent.start + k, sent.start + k + t.len()))
+    }) else {
+        return;
+    };
+    let funder = sent.ms.iter().find(|m| {
+        m.start >= te
+            && matches!(text[te..m.start].trim(), "" | "the")
+            && !m.nationality
+            && matches!(
+                m.kind,
+                EntityKind::Country
+                    | EntityKind::EUInstitution
+                    | EntityKind::EUAgency
+                    | EntityKind::InternationalOrganisation
+            )
+    });
+    let Some(funder) = funder else { return };
+    let in_sentence = |r: &Relation| r.evidence.sentence_start == sent.start;
+    if negated(facts, res, sent, ts, te)
+        || out
+            .iter()
+            .any(|r| in_sentence(r) && r.kind == RelationKind::Funds && r.subject == funder.entity)
+    {
+        return;
+    }
+    let article_start = doc.articles.get(sent.article).map_or(0, |a| a.span.start);
+    let Some(object) = out
+        .iter()
+        .filter(|r| {
+            r.kind == RelationKind::Funds
+                && r.evidence.quote_start >= article_start
+                && r.evidence.quote_start < sent.start
+        })
+        .max_by_key(|r| r.evidence.quote_start)
+        .map(|r| r.object.clone())
+        .filter(|o| *o != funder.entity)
+    else {
+        return;
+    };
+    out.push(Relation {
+        subject: funder.entity.clone(),
+        kind: RelationKind::Funds,
+        object,
+        money: None,
+        when: pick_date(facts, sent, ts, RelationKind::Funds),
+        evidence: evidence(doc, sent, ts, funder.end, "funds.co-financed"),
+    });
+}
+
+/// Nouns that name, at the start of a sentence, the event the sentence before
+/// reported ("The decision came on Friday", "The assurance was made in May").
+const FOLLOW_UP_NOUNS: &[&str] = &[
+    "decision",
+    "assurance",
+    "announcement",
+    "pledge",
+    "commitment",
+    "promise",
+    "move",
+    "offer",
+    "deal",
+    "agreement",
+    "signing",
+];
+
+/// The verbs that date such an event, followed by the date itself.
+const FOLLOW_UP_VERBS: &[&str] =
+    &[" came ", " was made ", " was taken ", " was announced ", " was reached ", " was given "];
+
+/// "EU states decided to restrict visas … . The decision came on Friday …":
+/// a sentence that opens with a noun for the previous sentence's event and
+/// dates it right after its verb gives that date to the previous sentence's
+/// undated events (not to structure: `partOf`, `memberOf`).
+fn follow_up_dates(facts: &DocFacts<'_>, out: &mut [Relation]) {
+    let doc = facts.doc;
+    let text = doc.text.as_str();
+    for pair in doc.sentences.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        let (bs, be) = (b.span.start, b.span.end);
+        let Some(body) = text.get(bs..be) else { continue };
+        let Some(rest) = body.strip_prefix("The ") else { continue };
+        let noun = rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        if a.article != b.article || !FOLLOW_UP_NOUNS.contains(&noun) {
+            continue;
+        }
+        let Some(verb_end) =
+            FOLLOW_UP_VERBS.iter().filter_map(|v| body.find(v).map(|k| bs + k + v.len())).min()
+        else {
+            continue;
+        };
+        let date = within(&facts.dates, verb_end, be).first().filter(|d| {
+            d.end <= be && matches!(text[verb_end..d.start].trim(), "" | "on" | "in" | "at")
+        });
+        let Some(date) = date.map(|d| d.value) else { continue };
+        for r in out.iter_mut() {
+            let structural = matches!(r.kind, RelationKind::PartOf | RelationKind::MemberOf);
+            let in_a =
+                r.evidence.quote_start >= a.span.start && r.evidence.quote_start < a.span.end;
+            if in_a && r.when.is_none() && !structural {
+                r.when = Some(date);
+            }
+        }
+    }
 }
 
 /// The word tokens of the sentence `[start, end)`: the document's own tokens

@@ -767,3 +767,119 @@ fn deployment_without_a_named_sender_takes_the_previous_actor() {
     );
     assert!(got.iter().any(|g| g.starts_with("Frontex deploysTo Ghana")), "{got:#?}");
 }
+
+#[test]
+fn measures_adopted_by_an_author_target_the_state_named_before() {
+    check(
+        "Ghanaian nationals will wait longer for Schengen visas from June. The measures, adopted by the Council on 12 May, follow months of stalled readmission talks.",
+        &["Council of the European Union imposesMeasureOn Ghana @2025-05-12"],
+        &[],
+    );
+    // A plain "changes" is a measure only where the sentence says so.
+    check(
+        "Nigerian diplomats lost their fee waiver. The changes, decided by the Council of the EU on Friday, are meant to put pressure on Abuja.",
+        &["Council of the European Union imposesMeasureOn Nigeria @2025-08-29"],
+        &[],
+    );
+    check(
+        "Senegal and the EU agreed on a new fisheries deal. The changes announced by the Commission concern its own staff rules.",
+        &[],
+        &["European Commission imposesMeasureOn"],
+    );
+}
+
+#[test]
+fn this_week_is_the_document_day_and_last_week_is_no_date() {
+    check(
+        "Frontex sent ten officers to Moldova this week.",
+        &["Frontex deploysTo Moldova @2025-09-01"],
+        &[],
+    );
+    check(
+        "Frontex sent ten officers to Albania last week.",
+        &["Frontex deploysTo Albania"],
+        &["Frontex deploysTo Albania @"],
+    );
+}
+
+#[test]
+fn one_of_the_groups_leaders_belongs_to_the_organisation_named_before() {
+    check(
+        "Sea-Watch sent its ship back to sea in May. \"We had no choice,\" said Anna Berg, one of the charity's founders.",
+        &["Anna Berg memberOf Sea-Watch"],
+        &[],
+    );
+    check(
+        "\"We stay,\" said Karl Huber, one of Proactiva Open Arms' leaders, in Barcelona.",
+        &["Karl Huber memberOf Proactiva Open Arms"],
+        &[],
+    );
+    // With no organisation named before, "the group" stands for nobody, and a
+    // state is never the group.
+    check(
+        "Italy closed its ports in June. \"It failed,\" said Tom Reed, one of the group's leaders.",
+        &[],
+        &["Tom Reed memberOf"],
+    );
+}
+
+#[test]
+fn a_follow_up_sentence_dates_the_event_before_it() {
+    check(
+        "Frontex deployed twenty officers to Moldova. The decision was taken in March by the agency's board.",
+        &["Frontex deploysTo Moldova @2025-03"],
+        &[],
+    );
+    // The date must follow the verb, and the sentence must open with the event noun.
+    check(
+        "Frontex deployed twenty officers to Moldova. The decision came after long talks that began in 2019.",
+        &["Frontex deploysTo Moldova"],
+        &["Frontex deploysTo Moldova @"],
+    );
+    check(
+        "Frontex deployed twenty officers to Moldova. The ministers met again on 3 March.",
+        &["Frontex deploysTo Moldova"],
+        &["Frontex deploysTo Moldova @"],
+    );
+}
+
+#[test]
+fn a_co_funder_joins_the_latest_funding_of_the_article() {
+    check(
+        "The EU gave €12 million to Niger for new border posts. The project is co-financed by Germany.",
+        &["Germany funds Niger"],
+        &[],
+    );
+    // No funding before it: nothing to join. Negated: nothing either.
+    check(
+        "Frontex signed a working arrangement with Moldova. The training is co-funded by Italy.",
+        &[],
+        &["Italy funds"],
+    );
+    check(
+        "The EU gave €12 million to Chad. The project is not co-financed by France.",
+        &["European Union funds Chad 12000000"],
+        &["France funds"],
+    );
+}
+
+#[test]
+fn rewarding_a_state_with_money_funds_it() {
+    check(
+        "Brussels is rewarding Tunisia with €105 million for stopping departures.",
+        &["European Union funds Tunisia 105000000"],
+        &[],
+    );
+    check(
+        "Under the plan, Egypt will police its coast in return for the EU paying its debts and rewarding it with fresh funds.",
+        &["European Union funds Egypt"],
+        &[],
+    );
+    // A reward without money, or money not given to the named state, is no funding.
+    check(
+        "The Commission praised Senegal and rewarded it with a medal.",
+        &[],
+        &["European Commission funds", "European Union funds"],
+    );
+    check("Spain said Morocco deserved to be rewarded with more money.", &[], &["Spain funds"]);
+}
