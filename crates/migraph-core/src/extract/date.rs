@@ -321,8 +321,11 @@ const WORD_BUF: usize = 16;
 /// when it does not fit.
 fn lower_word<'b>(word: &str, buf: &'b mut [u8; WORD_BUF]) -> &'b str {
     let Some(lower) = buf.get_mut(..word.len()) else { return "" };
-    lower.copy_from_slice(word.as_bytes());
-    lower.make_ascii_lowercase();
+    // A byte loop, not `copy_from_slice`: the words are a few bytes long,
+    // shorter than a call to `memcpy`.
+    for (d, s) in lower.iter_mut().zip(word.as_bytes()) {
+        *d = s.to_ascii_lowercase();
+    }
     // ASCII case changes keep UTF-8 valid.
     std::str::from_utf8(lower).unwrap_or("")
 }
@@ -343,8 +346,9 @@ fn may_start(tok: &Tok<'_>) -> bool {
             }
             let mut buf = [0u8; 9];
             let lower = &mut buf[..bytes.len()];
-            lower.copy_from_slice(bytes);
-            lower.make_ascii_lowercase();
+            for (d, s) in lower.iter_mut().zip(bytes) {
+                *d = s.to_ascii_lowercase();
+            }
             is_starter(lower)
         }
     }

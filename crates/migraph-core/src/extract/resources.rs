@@ -613,45 +613,57 @@ impl Scanner {
     /// there (the previous lane's) is dropped: the result is exactly that of
     /// one walk over the whole text.
     fn walk(&self, bytes: &[u8], lanes: usize) -> Vec<(usize, StateID)> {
+        match lanes {
+            0 | 1 => self.walk_lanes::<1>(bytes),
+            2 => self.walk_lanes::<2>(bytes),
+            3 => self.walk_lanes::<3>(bytes),
+            _ => self.walk_lanes::<LANES>(bytes),
+        }
+    }
+
+    /// [`Scanner::walk`] in `L` lanes.
+    fn walk_lanes<const L: usize>(&self, bytes: &[u8]) -> Vec<(usize, StateID)> {
         let dfa = &self.dfa;
-        let mut found = Vec::new();
+        let n = bytes.len();
+        // About one match state every eight bytes of prose: room up front.
+        let mut found = Vec::with_capacity(n / 8);
         let Ok(start) = dfa.start_state(Anchored::No) else {
             return found;
         };
-        let n = bytes.len();
-        let lanes = lanes.clamp(1, LANES);
         let warm = dfa.max_pattern_len();
-        // Segment `l` is `cut[l]..cut[l + 1]`; its lane reads from `from[l]`.
-        let cut: [usize; LANES + 1] = std::array::from_fn(|l| n * l.min(lanes) / lanes);
-        let from: [usize; LANES] = std::array::from_fn(|l| cut[l].saturating_sub(warm));
-        let mut sid = [start; LANES];
-        let mut hits: [Vec<(usize, StateID)>; LANES] = Default::default();
+        // Lane `l` reads `bytes[from[l]..cut[l + 1]]` and keeps what ends
+        // after `cut[l]`.
+        let cut: Vec<usize> = (0..=L).map(|l| n * l / L).collect();
+        let from: [usize; L] = std::array::from_fn(|l| cut[l].saturating_sub(warm));
+        let lane: [&[u8]; L] = std::array::from_fn(|l| &bytes[from[l]..cut[l + 1]]);
+        let mut sid = [start; L];
+        let mut hits: [Vec<(usize, StateID)>; L] =
+            std::array::from_fn(|l| Vec::with_capacity(lane[l].len() / 8));
         // Lock step over the shortest lane, then each lane on its own.
-        let common = (0..lanes).map(|l| cut[l + 1] - from[l]).min().unwrap_or(0);
+        let common = lane.iter().map(|b| b.len()).min().unwrap_or(0);
         for step in 0..common {
-            for l in 0..LANES {
-                let at = from[l] + step;
-                let Some(&byte) = bytes.get(at) else { continue };
+            for l in 0..L {
+                let byte = lane[l][step];
                 let s = dfa.next_state(Anchored::No, sid[l], FOLD[usize::from(byte)]);
                 sid[l] = s;
                 // Without a prefilter the special states are the dead state,
                 // which an unanchored search never enters, and match states.
                 if dfa.is_special(s) {
-                    hits[l].push((at + 1, s));
+                    hits[l].push((from[l] + step + 1, s));
                 }
             }
         }
-        for l in 0..lanes {
+        for l in 0..L {
             let mut s = sid[l];
-            for (k, &byte) in bytes[from[l] + common..cut[l + 1]].iter().enumerate() {
+            for (k, &byte) in lane[l].iter().enumerate().skip(common) {
                 s = dfa.next_state(Anchored::No, s, FOLD[usize::from(byte)]);
                 if dfa.is_special(s) {
-                    hits[l].push((from[l] + common + k + 1, s));
+                    hits[l].push((from[l] + k + 1, s));
                 }
             }
         }
-        for (l, lane) in hits.iter().enumerate().take(lanes) {
-            found.extend(lane.iter().filter(|&&(end, s)| end > cut[l] && dfa.is_match(s)));
+        for (l, lane_hits) in hits.iter().enumerate() {
+            found.extend(lane_hits.iter().filter(|&&(end, s)| end > cut[l] && dfa.is_match(s)));
         }
         found
     }
