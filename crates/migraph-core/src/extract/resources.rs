@@ -641,6 +641,10 @@ impl Scanner {
             std::array::from_fn(|l| Vec::with_capacity(lane[l].len() / 8));
         // Lock step over the shortest lane, then each lane on its own.
         let common = lane.iter().map(|b| b.len()).min().unwrap_or(0);
+        #[expect(
+            clippy::needless_range_loop,
+            reason = "one step reads one byte of every lane, so the step indexes them all"
+        )]
         for step in 0..common {
             for l in 0..L {
                 let byte = lane[l][step];
