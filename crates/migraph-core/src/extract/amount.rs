@@ -137,8 +137,9 @@ pub fn find_amounts(text: &str) -> Vec<AmountMatch> {
 /// Whether the word of `run` ASCII letters at `idx` (of at most
 /// NUMBER_WORD_MAX_RUN letters) may open an amount, by the cheap tests that
 /// [`match_at`] would make first: three capitals (a currency code), a `$`
-/// right after (`US$`), or a number word, which a gap and then "a" or a
-/// full scale word (`thousand`, `million`, `billion`, `trillion`) follow.
+/// right after (`US$`), or the first word of a number word, which a gap and
+/// then "a" or a full scale word (`thousand`, `million`, `billion`,
+/// `trillion`) follow.
 /// Non-ASCII characters after the word are left to [`match_at`].
 fn may_open_word_amount(bytes: &[u8], idx: usize, run: usize) -> bool {
     let end = idx + run;
@@ -153,10 +154,37 @@ fn may_open_word_amount(bytes: &[u8], idx: usize, run: usize) -> bool {
     match bytes.get(k) {
         None => false,
         Some(&next) if next.is_ascii() => {
-            k > end && matches!(next.to_ascii_lowercase(), b'a' | b't' | b'm' | b'b')
+            k > end
+                && matches!(next.to_ascii_lowercase(), b'a' | b't' | b'm' | b'b')
+                && is_number_word_head(&bytes[idx..end])
         }
         Some(_) => true,
     }
+}
+
+/// Whether `word` is the first word of a [`NUMBER_WORDS`] entry, ignoring
+/// ASCII case, as [`worded_amount`] requires of the letter run it starts at
+/// ("the", "and" and "to" pass every other cheap test).
+fn is_number_word_head(word: &[u8]) -> bool {
+    let mut buf = [0u8; NUMBER_WORD_MAX_RUN];
+    let Some(lower) = buf.get_mut(..word.len()) else { return false };
+    for (d, s) in lower.iter_mut().zip(word) {
+        *d = s.to_ascii_lowercase();
+    }
+    matches!(
+        &*lower,
+        b"a" | b"one"
+            | b"two"
+            | b"six"
+            | b"ten"
+            | b"four"
+            | b"five"
+            | b"nine"
+            | b"half"
+            | b"three"
+            | b"seven"
+            | b"eight"
+    )
 }
 
 /// [`ASCII_CLASS`] bit: a letter or digit.
@@ -651,6 +679,19 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, word: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn number_word_heads_are_the_first_words_of_number_words() {
+        for (word, _) in NUMBER_WORDS {
+            let head = word.split(' ').next().unwrap_or("");
+            assert!(is_number_word_head(head.as_bytes()), "{head}");
+            assert!(is_number_word_head(head.to_uppercase().as_bytes()), "{head}");
+        }
+        for other in ["the", "and", "to", "thre", "halfa", "", "tens", "é"] {
+            let listed = NUMBER_WORDS.iter().any(|(w, _)| w.split(' ').next() == Some(other));
+            assert_eq!(is_number_word_head(other.as_bytes()), listed, "{other}");
+        }
+    }
 
     #[test]
     fn prefix_currency_starts_with_no_lower_case_letter_or_digit() {
