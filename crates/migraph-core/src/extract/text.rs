@@ -12,6 +12,7 @@ pub(crate) struct Tok {
 }
 
 impl Tok {
+    #[inline]
     pub(crate) fn text<'a>(&self, text: &'a str) -> &'a str {
         &text[self.start..self.end]
     }
@@ -19,6 +20,7 @@ impl Tok {
     /// Whether the word is capitalised as a name word: it starts with an
     /// upper-case letter and no hyphenated part is lower-case
     /// ("Grande-Marlaska" is, "Paris-headquartered" and "EU-funded" are not).
+    #[inline]
     pub(crate) fn is_cap(&self, text: &str) -> bool {
         let w = self.text(text);
         // ASCII words (most of them) are settled on bytes: the initial's case,
@@ -108,11 +110,13 @@ pub(crate) fn lower_contains(hay: &str, needle: &str) -> bool {
 }
 
 /// Whether the character before `pos` (if any) is not a letter or digit.
+#[inline]
 pub(crate) fn boundary_before(text: &str, pos: usize) -> bool {
     text[..pos].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
 }
 
 /// Whether the character at `pos` (if any) is not a letter or digit.
+#[inline]
 pub(crate) fn boundary_after(text: &str, pos: usize) -> bool {
     text[pos..].chars().next().is_none_or(|c| !c.is_alphanumeric())
 }
@@ -273,6 +277,7 @@ impl Clauses {
     }
 
     /// Index of the clause holding `pos`.
+    #[inline]
     pub(crate) fn index(&self, pos: usize) -> usize {
         match self.starts.binary_search(&pos) {
             Ok(i) => i,
@@ -281,6 +286,7 @@ impl Clauses {
     }
 
     /// `[start, end)` of clause `i`.
+    #[inline]
     pub(crate) fn span(&self, i: usize) -> (usize, usize) {
         let s = self.starts[i];
         let e = self.starts.get(i + 1).copied().unwrap_or(self.end);
