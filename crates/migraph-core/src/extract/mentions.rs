@@ -1259,9 +1259,9 @@ impl Ctx<'_> {
         // candidate's end is the only one that can overlap it.
         // Kept spans as (start, end), sorted by start: a document keeps a few
         // hundred, so a sorted vector beats a tree.
-        let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut spans: Vec<(usize, usize)> = Vec::with_capacity(c.len());
         // Kept candidates as (start, end, rank in the visit order, list index).
-        let mut kept: Vec<(usize, usize, usize, usize)> = Vec::new();
+        let mut kept: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(c.len());
         for (rank, &i) in order.iter().enumerate() {
             let m = &c[i];
             let at = spans.partition_point(|&(s, _)| s < m.end.max(m.start + 1));
@@ -1349,6 +1349,28 @@ impl Ctx<'_> {
             if !lower.contains(noun) {
                 continue;
             }
+            // Its anaphoric uses: a word of its own after "the" (or "this",
+            // "outgoing", "incoming") that no name covers. Texts often have
+            // none ("mission" is in every "Commission"), and then no
+            // antecedent need be looked for.
+            let uses: Vec<(usize, usize)> = lower
+                .match_indices(noun)
+                .map(|(pos, _)| (pos, pos + noun.len()))
+                .filter(|&(pos, end)| {
+                    if !(boundary_before(text, pos) && boundary_after(text, end)) {
+                        return false;
+                    }
+                    let before = lower[..pos].trim_end();
+                    let anaphoric =
+                        ["the", "outgoing", "this", "incoming"].iter().any(|d| before.ends_with(d));
+                    let i = base.partition_point(|m| m.start <= pos);
+                    let covered = i > 0 && base[i - 1].end >= end;
+                    anaphoric && !covered
+                })
+                .collect();
+            if uses.is_empty() {
+                continue;
+            }
             // Mentions (in text order) whose entity's name or alias holds the noun.
             let mut holds: HashMap<&EntityId, bool> = HashMap::default();
             let antecedents: Vec<&Ment> = base
@@ -1371,19 +1393,7 @@ impl Ctx<'_> {
                     })
                 })
                 .collect();
-            for (pos, _) in lower.match_indices(noun) {
-                let end = pos + noun.len();
-                if !(boundary_before(text, pos) && boundary_after(text, end)) {
-                    continue;
-                }
-                let before = lower[..pos].trim_end();
-                let anaphoric =
-                    ["the", "outgoing", "this", "incoming"].iter().any(|d| before.ends_with(d));
-                let i = base.partition_point(|m| m.start <= pos);
-                let covered = i > 0 && base[i - 1].end >= end;
-                if !anaphoric || covered {
-                    continue;
-                }
+            for (pos, end) in uses {
                 let k = antecedents.partition_point(|m| m.end <= pos);
                 let ante = k.checked_sub(1).map(|k| antecedents[k].clone());
                 if let Some(mut a) = ante {

@@ -39,7 +39,8 @@ pub struct Mention {
     /// Where it is in the document text.
     pub span: Span,
     /// How it was recognised: `gazetteer`, `acronym`, `cue`, `coref`, `demonym`…
-    pub how: String,
+    /// (borrowed from the extractor's fixed names, owned when deserialised).
+    pub how: std::borrow::Cow<'static, str>,
 }
 
 /// What extraction found in one document.
@@ -97,7 +98,7 @@ pub fn extract(doc: &Document, res: &Resources) -> Extraction {
         .map(|m| Mention {
             entity: m.entity.clone(),
             span: Span { start: m.start, end: m.end },
-            how: m.how.to_owned(),
+            how: std::borrow::Cow::Borrowed(m.how),
         })
         .collect();
     Extraction { entities, mentions, relations, diagnostics: Vec::new() }
@@ -127,7 +128,7 @@ fn dedup(rels: Vec<Relation>) -> Vec<Relation> {
             })
             .collect()
     };
-    let mut order: Vec<Relation> = Vec::new();
+    let mut order: Vec<Relation> = Vec::with_capacity(sorted.len());
     // Where each first relation went in `order`.
     let mut slot: Vec<usize> = vec![0; sorted.len()];
     for (i, r) in sorted.into_iter().enumerate() {
