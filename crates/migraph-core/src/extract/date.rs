@@ -200,6 +200,16 @@ fn first_point(text: &str) -> Option<IsoDate> {
 /// The date of a line that holds nothing but a date (with a month), a weekday,
 /// a time of day and punctuation.
 fn date_only_line(line: &str) -> Option<IsoDate> {
+    let time_word = |w: &str| {
+        weekday(w).is_some()
+            || ["am", "pm", "utc", "gmt", "cet", "cest"].iter().any(|t| w.eq_ignore_ascii_case(t))
+    };
+    // A date spans a few words at most; a line with more words than that
+    // besides weekdays and times (a paragraph, in texts without a dateline)
+    // fails the test below whatever its dates: the date scan is spared.
+    if lots_of_words(line, &time_word) {
+        return None;
+    }
     let found = find_dates(line, None);
     let [only] = found.as_slice() else { return None };
     let When::At { date } = only.when else { return None };
@@ -209,15 +219,43 @@ fn date_only_line(line: &str) -> Option<IsoDate> {
         .filter(|t| t.end <= only.span.start || t.start >= only.span.end)
         .all(|t| match t.kind {
             Kind::Num | Kind::Punct => true,
-            Kind::Word => {
-                weekday(t.text).is_some()
-                    || ["am", "pm", "utc", "gmt", "cet", "cest"]
-                        .iter()
-                        .any(|w| t.text.eq_ignore_ascii_case(w))
-            }
+            Kind::Word => time_word(t.text),
         });
     rest_ok.then_some(date)
 }
+
+/// Whether `line` has more than [`MAX_DATE_WORDS`] words for which `skip`
+/// is false, counting only runs of ASCII letters between ASCII non-letters
+/// (each of them a word token of its own), and stopping as soon as it knows:
+/// a lower bound, cheaper than tokenising the line.
+fn lots_of_words(line: &str, skip: &dyn Fn(&str) -> bool) -> bool {
+    let b = line.as_bytes();
+    let mut count = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        let whole = (start == 0 || b[start - 1].is_ascii()) && b.get(i).is_none_or(u8::is_ascii);
+        // ASCII letters only, so `start..i` falls on character boundaries.
+        if whole && !skip(&line[start..i]) {
+            count += 1;
+            if count > MAX_DATE_WORDS {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// More words than any one date expression holds ("Monday, the 29th of
+/// April", "the end of May 2025" hold four or five; a test checks the forms).
+const MAX_DATE_WORDS: usize = 16;
 
 /// What a token is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1181,6 +1219,26 @@ mod tests {
 
     fn check(text: &str, expect: &str) {
         assert_eq!(render(text, doc()), expect, "{text:?}");
+    }
+
+    #[test]
+    fn date_expressions_hold_far_fewer_words_than_the_dateline_bound() {
+        let forms = "Monday, the 29th of April 2024; the end of May 2025; the beginning of next \
+            month; early this year; mid-May 2025; the turn of last year; June this year; \
+            Q1 2025; since the start of this year; between March and June 2025; \
+            Tuesday 14 May 2025 10:00 CET; the middle of next year; late last month";
+        let found = find_dates(forms, doc());
+        assert!(found.len() >= 10, "{found:?}");
+        for m in &found {
+            let words = tokenize(&forms[m.span.start..m.span.end], 0)
+                .iter()
+                .filter(|t| t.kind == Kind::Word)
+                .count();
+            assert!(words * 2 <= MAX_DATE_WORDS, "{:?}", &forms[m.span.start..m.span.end]);
+        }
+        // The bound spares paragraphs, not datelines.
+        assert!(date_only_line("Monday, 29 April 2024, 10:00 am").is_some());
+        assert!(date_only_line(&"word ".repeat(17)).is_none());
     }
 
     #[test]
