@@ -1085,12 +1085,29 @@ impl Ctx<'_> {
                 } else if self.word(j) == "and" && self.cue_kind(self.word(last)).is_some() {
                     // "CAE Aviation and DEA Aviation": two names, not one.
                     break;
+                } else if self.word(j) == "and"
+                    && j + 1 < n
+                    && self.known_ends_at(self.toks[last].end)
+                    && self.known_starts_at(self.toks[j + 1].start)
+                {
+                    // "the EU Agency for Asylum and UNHCR": two known names.
+                    break;
                 } else if CONNECTORS.contains(&self.word(j))
                     && self.word(j) != "the"
                     && j + 1 < n
                     && self.toks[j + 1].is_cap(text)
                     && &text[self.toks[j].end..self.toks[j + 1].start] == " "
                 {
+                    // "… Instrument for Bulgaria's border": a possessor with a
+                    // common noun after it ends the name before the connector.
+                    let after = &text[self.toks[j + 1].end..];
+                    let possessed = after
+                        .strip_prefix("’s ")
+                        .or_else(|| after.strip_prefix("'s "))
+                        .is_some_and(|rest| rest.starts_with(|c: char| c.is_lowercase()));
+                    if possessed {
+                        break;
+                    }
                     j += 1;
                 } else {
                     break;
@@ -1147,6 +1164,16 @@ impl Ctx<'_> {
             let id = self.register(Entity::new(&name, kind, "discovered:cue"));
             self.push(start, end, id, kind, "cue", 2);
         }
+    }
+
+    /// Whether a name found so far (gazetteer, role, acronym) ends at `end`.
+    fn known_ends_at(&self, end: usize) -> bool {
+        self.near(end.saturating_sub(MAX_MENTION), end).any(|m| m.end == end)
+    }
+
+    /// Whether a name found so far starts at `start`.
+    fn known_starts_at(&self, start: usize) -> bool {
+        self.near(start, start + 1).next().is_some()
     }
 
     /// "the Defend Europe group", "aid group Proactiva Open Arms".

@@ -358,6 +358,27 @@ fn discovered_names_are_typed_by_cue_words() {
 }
 
 #[test]
+fn discovered_names_stop_at_two_known_names_and_at_a_possessor() {
+    // Two known bodies joined by "and" stay two; a name of a known body and
+    // unknown words stays one discovered name.
+    let text = "The EU Agency for Asylum and UNHCR briefed members. The Peace and Justice \
+        Institute (fictional) wrote to them. Money came from the Border Management and Visa \
+        Instrument for Greece's island camps and from the Nordic Institute for Refugee Studies \
+        (fictional).";
+    let d = doc_from("t.txt", text, None);
+    let x = extract(&d, res());
+    let names: Vec<&str> = x.entities.iter().map(|e| e.name.as_str()).collect();
+    let has = |n: &str| names.contains(&n);
+    assert!(has("European Union Agency for Asylum"), "{names:?}");
+    assert!(has("United Nations High Commissioner for Refugees"), "{names:?}");
+    assert!(!names.iter().any(|n| n.contains("Asylum and")), "{names:?}");
+    assert!(has("Peace and Justice Institute"), "{names:?}");
+    assert!(has("Border Management and Visa Instrument"), "{names:?}");
+    assert!(!names.iter().any(|n| n.contains("for Greece")), "{names:?}");
+    assert!(has("Nordic Institute for Refugee Studies"), "{names:?}");
+}
+
+#[test]
 fn evidence_carries_offsets_quote_and_rule() {
     let text = "Headline about Chad\nThe EU signed a deal with Chad in 2023.";
     let d = doc_from("t.txt", text, None);
@@ -585,7 +606,7 @@ fn dev_set_scores_above_floor() {
     }
     let aliases = [dev.join("gold/aliases.tsv"), shared.join("gold/aliases.tsv")];
     let (p, r, f1) = score(&found, &gold_files, &aliases);
-    assert!(f1 >= 0.8 && p >= 0.9, "dev micro-F1 {f1:.3} (P {p:.3}, R {r:.3})");
+    assert!(f1 >= 0.9 && p >= 0.95, "dev micro-F1 {f1:.3} (P {p:.3}, R {r:.3})");
 }
 
 #[test]
