@@ -1475,23 +1475,6 @@ impl Ctx<'_> {
 /// first, then higher `prio`, then earlier start, then list order.
 fn visit_order(cands: &[Ment]) -> Vec<usize> {
     use std::cmp::Reverse;
-    // Below 2^40 bytes of text and 2^32 candidates, a key packs into one
-    // integer (40 bits of reversed length, 8 of reversed priority, 40 of
-    // start, 40 of index), which sorts faster than a tuple.
-    const MAX: usize = 1 << 40;
-    if cands.len() < 1 << 32 && cands.iter().all(|m| m.end < MAX) {
-        let mut keys: Vec<u128> = cands
-            .iter()
-            .enumerate()
-            .map(|(i, m)| {
-                let len = (MAX - 1 - (m.end - m.start)) as u128;
-                let prio = u128::from(u8::MAX - m.prio);
-                len << 88 | prio << 80 | (m.start as u128) << 40 | i as u128
-            })
-            .collect();
-        keys.sort_unstable();
-        return keys.iter().map(|k| (k & (MAX as u128 - 1)) as usize).collect();
-    }
     let mut keys: Vec<(Reverse<usize>, Reverse<u8>, usize, usize)> = cands
         .iter()
         .enumerate()
