@@ -471,8 +471,9 @@ enum ScanList {
 /// the cue-word lists. One pass over a document finds them all, where one
 /// automaton per list would walk the text once per list.
 ///
-/// The automaton matches ASCII case-insensitively, as every list but the
-/// hypothetical cues does; those are checked against their written form.
+/// Matching ignores ASCII case (the folded alphabet, [`FOLD`], has none), as
+/// every list but the hypothetical cues does; those are checked against their
+/// written form.
 /// An overlapping search reports every occurrence of every pattern, and the
 /// occurrences of one list come out in the order a search for that list
 /// alone would report them (by end, then longest first), so splitting the
